@@ -1,0 +1,608 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { RowErrorCode } from '../core/error-codes.js';
+import type { CustomerKeyKind } from '../core/identifiers.js';
+import type {
+  ChunkCommit,
+  CustomerMatch,
+  ExistingReferences,
+  ExpiryKind,
+  GroupKeyKind,
+  GroupMatch,
+  JobPatch,
+  JobRecord,
+  JobStatus,
+  Key,
+  LedgerFilter,
+  LineItemRecord,
+  NewJob,
+  Org,
+  Program,
+  Promotion,
+  ReferenceData,
+  Rejection,
+  Store,
+  StoredLedgerEntry,
+  StoredTrackerValue,
+  StoreRecord,
+  TemplateVersionRecord,
+  TillRecord,
+  TrackedValueKey,
+  Tracker,
+  TrackerType,
+  TransactionRecord,
+} from './port.js';
+import type { Database } from './schema.js';
+
+/** Keys per `IN (…)` list: under SQLite's and PostgreSQL's bound-parameter limits. */
+const IN_LIST = 5_000;
+const PAGE = 5_000;
+
+/**
+ * The store's queries in Kysely, shared by every dialect. An adapter supplies the Kysely
+ * instance and the two bulk paths whose speed depends on the driver: committing a chunk and
+ * loading reference data.
+ */
+export abstract class KyselyStore implements Store {
+  abstract readonly kind: 'sqlite' | 'postgres';
+
+  constructor(protected readonly db: Kysely<Database>) {}
+
+  abstract commitChunk(commit: ChunkCommit): Promise<void>;
+  abstract loadReferenceData(data: ReferenceData): Promise<void>;
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  async getOrg(orgId: string): Promise<Org | null> {
+    const row = await this.db.selectFrom('orgs').selectAll().where('id', '=', orgId).executeTakeFirst();
+    return row ? { id: row.id, name: row.name, baseCountry: row.base_country, timezone: row.timezone } : null;
+  }
+
+  async listStores(orgId: string): Promise<StoreRecord[]> {
+    const rows = await this.db.selectFrom('stores').select(['code', 'external_id', 'name']).where('org_id', '=', orgId).orderBy('code').execute();
+    return rows.map((r) => ({ code: r.code, externalId: r.external_id, name: r.name }));
+  }
+
+  async listTills(orgId: string): Promise<TillRecord[]> {
+    const rows = await this.db.selectFrom('tills').select(['code', 'store_code']).where('org_id', '=', orgId).orderBy('code').execute();
+    return rows.map((r) => ({ code: r.code, storeCode: r.store_code }));
+  }
+
+  async listTrackers(orgId: string): Promise<Tracker[]> {
+    const rows = await this.db.selectFrom('trackers').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: r.name,
+      type: r.type as TrackerType,
+      windowStart: r.window_start,
+      windowEnd: r.window_end,
+    }));
+  }
+
+  async listPrograms(orgId: string): Promise<Program[]> {
+    const programs = await this.db.selectFrom('programs').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+    const strategies = await this.db.selectFrom('expiry_strategies').selectAll().where('org_id', '=', orgId).orderBy('id').execute();
+    return programs.map((p) => ({
+      id: Number(p.id),
+      name: p.name,
+      isDefault: Number(p.is_default) === 1,
+      expiryStrategies: strategies
+        .filter((s) => Number(s.program_id) === Number(p.id))
+        .map((s) => ({
+          id: Number(s.id),
+          name: s.name,
+          kind: s.kind as ExpiryKind,
+          days: s.days,
+          months: s.months,
+          date: s.date,
+        })),
+    }));
+  }
+
+  async findPromotion(orgId: string, identifier: string): Promise<Promotion | null> {
+    const row = await this.db
+      .selectFrom('promotions')
+      .select(['identifier', 'name', 'program_id'])
+      .where('org_id', '=', orgId)
+      .where('identifier', '=', identifier)
+      .executeTakeFirst();
+    return row ? { identifier: row.identifier, name: row.name, programId: Number(row.program_id) } : null;
+  }
+
+  async findCustomers(orgId: string, kind: CustomerKeyKind, keys: Key[]): Promise<CustomerMatch[]> {
+    const out: CustomerMatch[] = [];
+    for (const slice of slices(keys)) {
+      if (kind === 'CARD_NUMBER' || kind === 'CARD_EXTERNAL_ID') {
+        const column = kind === 'CARD_NUMBER' ? 'cards.number' : 'cards.external_id';
+        const rows = await this.db
+          .selectFrom('cards')
+          .innerJoin('customers', (j) => j.onRef('customers.org_id', '=', 'cards.org_id').onRef('customers.user_id', '=', 'cards.user_id'))
+          .select([`${column} as key`, 'customers.user_id', 'customers.group_id'])
+          .where('cards.org_id', '=', orgId)
+          .where(column, 'in', slice as string[])
+          .execute();
+        for (const r of rows) out.push({ key: r.key as Key, userId: Number(r.user_id), groupId: nullableNumber(r.group_id) });
+        continue;
+      }
+      const column = CUSTOMER_COLUMNS[kind];
+      const rows = await this.db
+        .selectFrom('customers')
+        .select([`${column} as key`, 'user_id', 'group_id'])
+        .where('org_id', '=', orgId)
+        .where(column, 'in', slice as never[])
+        .execute();
+      for (const r of rows) out.push({ key: kind === 'USER_ID' ? Number(r.key) : (r.key as Key), userId: Number(r.user_id), groupId: nullableNumber(r.group_id) });
+    }
+    return out;
+  }
+
+  async findGroups(orgId: string, kind: GroupKeyKind, keys: Key[]): Promise<GroupMatch[]> {
+    const out: GroupMatch[] = [];
+    for (const slice of slices(keys)) {
+      let rows: Array<{ key: unknown; group_id: number }>;
+      switch (kind) {
+        case 'GROUP_ID':
+        case 'EXTERNAL_ID':
+        case 'PRIMARY_USER_ID': {
+          const column = kind === 'GROUP_ID' ? 'group_id' : kind === 'EXTERNAL_ID' ? 'external_id' : 'primary_user_id';
+          rows = await this.db
+            .selectFrom('user_groups')
+            .select([`${column} as key`, 'group_id'])
+            .where('org_id', '=', orgId)
+            .where(column, 'in', slice as never[])
+            .execute();
+          break;
+        }
+        case 'PRIMARY_USER_MOBILE':
+        case 'PRIMARY_USER_EMAIL':
+        case 'PRIMARY_USER_EXTERNAL_ID': {
+          const column = kind === 'PRIMARY_USER_MOBILE' ? 'customers.mobile' : kind === 'PRIMARY_USER_EMAIL' ? 'customers.email' : 'customers.external_id';
+          rows = await this.db
+            .selectFrom('user_groups')
+            .innerJoin('customers', (j) => j.onRef('customers.org_id', '=', 'user_groups.org_id').onRef('customers.user_id', '=', 'user_groups.primary_user_id'))
+            .select([`${column} as key`, 'user_groups.group_id'])
+            .where('user_groups.org_id', '=', orgId)
+            .where(column, 'in', slice as string[])
+            .execute();
+          break;
+        }
+        case 'PRIMARY_USER_CARD_NO':
+          rows = await this.db
+            .selectFrom('user_groups')
+            .innerJoin('cards', (j) => j.onRef('cards.org_id', '=', 'user_groups.org_id').onRef('cards.user_id', '=', 'user_groups.primary_user_id'))
+            .select(['cards.number as key', 'user_groups.group_id'])
+            .where('user_groups.org_id', '=', orgId)
+            .where('cards.number', 'in', slice as string[])
+            .execute();
+          break;
+        default: {
+          const never: never = kind;
+          throw new Error(`unknown group key kind ${String(never)}`);
+        }
+      }
+      const numericKey = kind === 'GROUP_ID' || kind === 'PRIMARY_USER_ID';
+      for (const r of rows) out.push({ key: numericKey ? Number(r.key) : (r.key as Key), groupId: Number(r.group_id) });
+    }
+    return out;
+  }
+
+  async findTransactionsById(orgId: string, loyaltyLogIds: number[]): Promise<TransactionRecord[]> {
+    const out: TransactionRecord[] = [];
+    for (const slice of slices(loyaltyLogIds)) {
+      const rows = await this.transactionQuery(orgId).where('loyalty_log_id', 'in', slice).execute();
+      for (const r of rows) out.push(toTransaction(r));
+    }
+    return out;
+  }
+
+  async findTransactionsByBill(orgId: string, billNumbers: string[]): Promise<TransactionRecord[]> {
+    const out: TransactionRecord[] = [];
+    for (const slice of slices(billNumbers)) {
+      const rows = await this.transactionQuery(orgId).where('bill_number', 'in', slice).execute();
+      for (const r of rows) out.push(toTransaction(r));
+    }
+    return out;
+  }
+
+  private transactionQuery(orgId: string) {
+    return this.db
+      .selectFrom('transactions')
+      .select(['loyalty_log_id', 'bill_number', 'local_date', 'store_code', 'user_id', 'group_id'])
+      .where('org_id', '=', orgId);
+  }
+
+  async findLineItems(orgId: string, itemIds: number[]): Promise<LineItemRecord[]> {
+    const out: LineItemRecord[] = [];
+    for (const slice of slices(itemIds)) {
+      const rows = await this.db
+        .selectFrom('line_items')
+        .select(['item_id', 'loyalty_log_id'])
+        .where('org_id', '=', orgId)
+        .where('item_id', 'in', slice)
+        .execute();
+      for (const r of rows) out.push({ itemId: Number(r.item_id), loyaltyLogId: Number(r.loyalty_log_id) });
+    }
+    return out;
+  }
+
+  async findTrackedValues(orgId: string, trackerId: number, loyaltyLogIds: number[]): Promise<TrackedValueKey[]> {
+    const out: TrackedValueKey[] = [];
+    for (const slice of slices(loyaltyLogIds)) {
+      const rows = await this.db
+        .selectFrom('tracker_values')
+        .select(['loyalty_log_id', 'item_id', 'job_id'])
+        .where('org_id', '=', orgId)
+        .where('tracker_id', '=', trackerId)
+        .where('loyalty_log_id', 'in', slice)
+        .execute();
+      for (const r of rows) out.push({ loyaltyLogId: Number(r.loyalty_log_id), itemId: nullableNumber(r.item_id), jobId: r.job_id });
+    }
+    return out;
+  }
+
+  async findExisting(orgId: string, userIds: number[], storeCodes: string[], programIds: number[]): Promise<ExistingReferences> {
+    const existing: ExistingReferences = { customers: new Map(), stores: new Set(), programs: new Set() };
+    for (const slice of slices(userIds)) {
+      const rows = await this.db.selectFrom('customers').select(['user_id', 'group_id']).where('org_id', '=', orgId).where('user_id', 'in', slice).execute();
+      for (const r of rows) existing.customers.set(Number(r.user_id), { groupId: nullableNumber(r.group_id) });
+    }
+    for (const slice of slices(storeCodes)) {
+      const rows = await this.db.selectFrom('stores').select('code').where('org_id', '=', orgId).where('code', 'in', slice).execute();
+      for (const r of rows) existing.stores.add(r.code);
+    }
+    for (const slice of slices(programIds)) {
+      const rows = await this.db.selectFrom('programs').select('id').where('org_id', '=', orgId).where('id', 'in', slice).execute();
+      for (const r of rows) existing.programs.add(Number(r.id));
+    }
+    return existing;
+  }
+
+  async findTemplate(orgId: string, nameOrId: string): Promise<TemplateVersionRecord | null> {
+    const row = await this.db
+      .selectFrom('templates')
+      .innerJoin('template_versions', (j) =>
+        j.onRef('template_versions.template_id', '=', 'templates.id').onRef('template_versions.version', '=', 'templates.current_version'),
+      )
+      .selectAll()
+      .where('templates.org_id', '=', orgId)
+      .where((eb) => eb.or([eb('templates.name', '=', nameOrId), eb('templates.id', '=', nameOrId)]))
+      .executeTakeFirst();
+    return row ? toTemplate(row) : null;
+  }
+
+  async getTemplateVersion(templateId: string, version: number): Promise<TemplateVersionRecord | null> {
+    const row = await this.db
+      .selectFrom('templates')
+      .innerJoin('template_versions', 'template_versions.template_id', 'templates.id')
+      .selectAll()
+      .where('templates.id', '=', templateId)
+      .where('template_versions.version', '=', version)
+      .executeTakeFirst();
+    return row ? toTemplate(row) : null;
+  }
+
+  async listTemplates(orgId: string): Promise<TemplateVersionRecord[]> {
+    const rows = await this.db
+      .selectFrom('templates')
+      .innerJoin('template_versions', (j) =>
+        j.onRef('template_versions.template_id', '=', 'templates.id').onRef('template_versions.version', '=', 'templates.current_version'),
+      )
+      .selectAll()
+      .where('templates.org_id', '=', orgId)
+      .orderBy('templates.name')
+      .execute();
+    return rows.map(toTemplate);
+  }
+
+  async saveTemplateVersion(record: TemplateVersionRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      if (record.version === 1) {
+        await trx
+          .insertInto('templates')
+          .values({
+            id: record.id,
+            org_id: record.orgId,
+            name: record.name,
+            profile: record.profile,
+            current_version: 1,
+            created_at: record.createdAt,
+            updated_at: record.createdAt,
+          })
+          .execute();
+      } else {
+        await trx
+          .updateTable('templates')
+          .set({ current_version: record.version, updated_at: record.createdAt, profile: record.profile })
+          .where('id', '=', record.id)
+          .execute();
+      }
+      await trx
+        .insertInto('template_versions')
+        .values({
+          template_id: record.id,
+          version: record.version,
+          body: JSON.stringify(record.body),
+          promotion_identifier: record.promotionIdentifier,
+          created_at: record.createdAt,
+        })
+        .execute();
+    });
+  }
+
+  async createJob(job: NewJob): Promise<JobRecord> {
+    await this.db
+      .insertInto('jobs')
+      .values((eb) => ({
+        id: job.id,
+        seq: eb.selectFrom('jobs').select(sql<number>`coalesce(max(seq), 0) + 1`.as('next')),
+        org_id: job.orgId,
+        template_id: job.templateId,
+        template_version: job.templateVersion,
+        profile: job.profile,
+        dry_run: job.dryRun ? 1 : 0,
+        allow_duplicate: job.allowDuplicate ? 1 : 0,
+        status: 'QUEUED',
+        file_path: job.filePath,
+        file_name: job.fileName,
+        file_size: job.fileSize,
+        checkpoint_row: 0,
+        rows_total: 0,
+        rows_valid: 0,
+        rows_rejected: 0,
+        rows_imported: 0,
+        error_counts: '{}',
+        created_at: job.createdAt,
+      }))
+      .execute();
+    return (await this.getJob(job.id))!;
+  }
+
+  async getJob(jobId: string): Promise<JobRecord | null> {
+    const row = await this.db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
+    return row ? toJob(row) : null;
+  }
+
+  async listJobs(orgId: string): Promise<JobRecord[]> {
+    const rows = await this.db.selectFrom('jobs').selectAll().where('org_id', '=', orgId).orderBy('seq', 'desc').execute();
+    return rows.map(toJob);
+  }
+
+  async updateJob(jobId: string, patch: JobPatch): Promise<void> {
+    await this.db.updateTable('jobs').set(jobPatchColumns(patch)).where('id', '=', jobId).execute();
+  }
+
+  async findImportOfFile(templateId: string, version: number, sha256: string, exceptJobId: string): Promise<JobRecord | null> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('template_id', '=', templateId)
+      .where('template_version', '=', version)
+      .where('file_sha256', '=', sha256)
+      .where('dry_run', '=', 0)
+      .where('id', '!=', exceptJobId)
+      .where('status', 'not in', ['FAILED', 'CANCELLED'])
+      .orderBy('seq')
+      .executeTakeFirst();
+    return row ? toJob(row) : null;
+  }
+
+  async *rejections(jobId: string): AsyncIterable<Rejection[]> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('job_rejections')
+        .selectAll()
+        .where('job_id', '=', jobId)
+        .where('row_number', '>', after)
+        .orderBy('row_number')
+        .limit(PAGE)
+        .execute();
+      if (rows.length === 0) return;
+      after = Number(rows[rows.length - 1]!.row_number);
+      yield rows.map((r) => ({
+        rowNumber: Number(r.row_number),
+        code: r.code as RowErrorCode,
+        field: r.field,
+        value: r.value,
+        message: r.message,
+        cells: JSON.parse(r.cells) as string[],
+      }));
+    }
+  }
+
+  async *trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('tracker_values')
+        .selectAll()
+        .where('job_id', '=', jobId)
+        .where('row_number', '>', after)
+        .orderBy('row_number')
+        .limit(PAGE)
+        .execute();
+      if (rows.length === 0) return;
+      after = Number(rows[rows.length - 1]!.row_number);
+      yield rows.map(toTrackerValue);
+    }
+  }
+
+  async *ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.ledgerQuery()
+        .where('points_ledger.job_id', '=', jobId)
+        .where('points_ledger.row_number', '>', after)
+        .orderBy('points_ledger.row_number')
+        .limit(PAGE)
+        .execute();
+      if (rows.length === 0) return;
+      after = Number(rows[rows.length - 1]!.row_number);
+      yield rows.map(toLedgerEntry);
+    }
+  }
+
+  async trackerValues(orgId: string, trackerId: number): Promise<StoredTrackerValue[]> {
+    const rows = await this.db
+      .selectFrom('tracker_values')
+      .selectAll()
+      .where('org_id', '=', orgId)
+      .where('tracker_id', '=', trackerId)
+      .orderBy('loyalty_log_id')
+      .orderBy('item_id')
+      .execute();
+    return rows.map(toTrackerValue);
+  }
+
+  async ledger(filter: LedgerFilter): Promise<StoredLedgerEntry[]> {
+    let q = this.ledgerQuery().where('points_ledger.org_id', '=', filter.orgId);
+    if (filter.userId !== undefined) q = q.where('points_ledger.user_id', '=', filter.userId);
+    if (filter.groupId !== undefined) q = q.where('points_ledger.group_id', '=', filter.groupId);
+    if (filter.promotionIdentifier !== undefined) q = q.where('points_ledger.promotion_identifier', '=', filter.promotionIdentifier);
+    const rows = await q.orderBy('points_ledger.issued_at').orderBy('points_ledger.job_id').orderBy('points_ledger.row_number').execute();
+    return rows.map(toLedgerEntry);
+  }
+
+  private ledgerQuery() {
+    return this.db
+      .selectFrom('points_ledger')
+      .innerJoin('promotions', (j) =>
+        j.onRef('promotions.org_id', '=', 'points_ledger.org_id').onRef('promotions.identifier', '=', 'points_ledger.promotion_identifier'),
+      )
+      .selectAll('points_ledger')
+      .select('promotions.name as promotion_name');
+  }
+}
+
+const CUSTOMER_COLUMNS = {
+  MOBILE: 'mobile',
+  EMAIL: 'email',
+  EXTERNAL_ID: 'external_id',
+  USER_ID: 'user_id',
+} as const satisfies Record<Exclude<CustomerKeyKind, 'CARD_NUMBER' | 'CARD_EXTERNAL_ID'>, string>;
+
+function* slices<T>(keys: T[]): Generator<T[]> {
+  for (let i = 0; i < keys.length; i += IN_LIST) yield keys.slice(i, i + IN_LIST);
+}
+
+function nullableNumber(v: number | string | null): number | null {
+  return v === null ? null : Number(v);
+}
+
+function toTransaction(r: {
+  loyalty_log_id: number;
+  bill_number: string;
+  local_date: string;
+  store_code: string;
+  user_id: number;
+  group_id: number | null;
+}): TransactionRecord {
+  return {
+    loyaltyLogId: Number(r.loyalty_log_id),
+    billNumber: r.bill_number,
+    localDate: r.local_date,
+    storeCode: r.store_code,
+    userId: Number(r.user_id),
+    groupId: nullableNumber(r.group_id),
+  };
+}
+
+function toTemplate(r: Selectable<Database['templates']> & Selectable<Database['template_versions']>): TemplateVersionRecord {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    name: r.name,
+    profile: r.profile,
+    version: Number(r.version),
+    body: JSON.parse(r.body),
+    promotionIdentifier: r.promotion_identifier,
+    createdAt: r.created_at,
+  };
+}
+
+function toJob(r: Selectable<Database['jobs']>): JobRecord {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    templateId: r.template_id,
+    templateVersion: Number(r.template_version),
+    profile: r.profile,
+    dryRun: Number(r.dry_run) === 1,
+    allowDuplicate: Number(r.allow_duplicate) === 1,
+    status: r.status as JobStatus,
+    filePath: r.file_path,
+    fileName: r.file_name,
+    fileSha256: r.file_sha256,
+    fileSize: Number(r.file_size),
+    header: r.header ? (JSON.parse(r.header) as string[]) : null,
+    autoMapped: r.auto_mapped ? (JSON.parse(r.auto_mapped) as Record<string, string>) : null,
+    rowsKnown: nullableNumber(r.rows_known),
+    checkpointRow: Number(r.checkpoint_row),
+    counts: {
+      total: Number(r.rows_total),
+      valid: Number(r.rows_valid),
+      rejected: Number(r.rows_rejected),
+      imported: Number(r.rows_imported),
+      errorCounts: JSON.parse(r.error_counts),
+    },
+    fileError: r.file_error ? JSON.parse(r.file_error) : null,
+    promotionIdentifier: r.promotion_identifier,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+/** The columns a job patch sets; shared with adapters that update jobs inside their own transactions. */
+export function jobPatchColumns(patch: JobPatch): Partial<Database['jobs']> {
+  const set: Partial<Database['jobs']> = {};
+  if (patch.status !== undefined) set.status = patch.status;
+  if (patch.fileSha256 !== undefined) set.file_sha256 = patch.fileSha256;
+  if (patch.header !== undefined) set.header = patch.header === null ? null : JSON.stringify(patch.header);
+  if (patch.autoMapped !== undefined) set.auto_mapped = patch.autoMapped === null ? null : JSON.stringify(patch.autoMapped);
+  if (patch.rowsKnown !== undefined) set.rows_known = patch.rowsKnown;
+  if (patch.fileError !== undefined) set.file_error = patch.fileError === null ? null : JSON.stringify(patch.fileError);
+  if (patch.promotionIdentifier !== undefined) set.promotion_identifier = patch.promotionIdentifier;
+  if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
+  if (patch.finishedAt !== undefined) set.finished_at = patch.finishedAt;
+  if (patch.checkpointRow !== undefined) set.checkpoint_row = patch.checkpointRow;
+  if (patch.counts !== undefined) {
+    set.rows_total = patch.counts.total;
+    set.rows_valid = patch.counts.valid;
+    set.rows_rejected = patch.counts.rejected;
+    set.rows_imported = patch.counts.imported;
+    set.error_counts = JSON.stringify(patch.counts.errorCounts);
+  }
+  return set;
+}
+
+function toTrackerValue(r: Selectable<Database['tracker_values']>): StoredTrackerValue {
+  return {
+    trackerId: Number(r.tracker_id),
+    loyaltyLogId: Number(r.loyalty_log_id),
+    itemId: nullableNumber(r.item_id),
+    value: r.value,
+    userId: nullableNumber(r.user_id),
+    groupId: nullableNumber(r.group_id),
+    jobId: r.job_id,
+    rowNumber: Number(r.row_number),
+  };
+}
+
+function toLedgerEntry(r: Selectable<Database['points_ledger']> & { promotion_name: string }): StoredLedgerEntry {
+  return {
+    jobId: r.job_id,
+    rowNumber: Number(r.row_number),
+    userId: nullableNumber(r.user_id),
+    groupId: nullableNumber(r.group_id),
+    points: r.points,
+    promotionIdentifier: r.promotion_identifier,
+    promotionName: r.promotion_name,
+    programId: Number(r.program_id),
+    storeCode: r.store_code,
+    tillCode: r.till_code,
+    issuedAt: r.issued_at,
+    expiresAt: r.expires_at,
+  };
+}

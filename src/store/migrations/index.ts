@@ -1,0 +1,239 @@
+import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+
+/**
+ * Migrations, in code so that they ship inside the build. Written with Kysely's schema builder
+ * and portable SQL only: every migration runs unchanged on SQLite and PostgreSQL.
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: migrations are written against an untyped database, as Kysely advises
+type AnyDb = Kysely<any>;
+
+const initial: Migration = {
+  async up(db: AnyDb) {
+    const text = 'text' as const;
+    const big = 'bigint' as const;
+    await db.schema
+      .createTable('orgs')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('base_country', text, (c) => c.notNull())
+      .addColumn('timezone', text, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('stores')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('code', text, (c) => c.notNull())
+      .addColumn('external_id', text)
+      .addColumn('name', text)
+      .addPrimaryKeyConstraint('stores_pk', ['org_id', 'code'])
+      .execute();
+    await db.schema.createIndex('stores_external_id').unique().on('stores').columns(['org_id', 'external_id']).execute();
+    await db.schema
+      .createTable('tills')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('code', text, (c) => c.notNull())
+      .addColumn('store_code', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('tills_pk', ['org_id', 'code'])
+      .execute();
+    await db.schema
+      .createTable('customers')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('user_id', big, (c) => c.notNull())
+      .addColumn('mobile', text)
+      .addColumn('email', text)
+      .addColumn('external_id', text)
+      .addColumn('group_id', big)
+      .addPrimaryKeyConstraint('customers_pk', ['org_id', 'user_id'])
+      .execute();
+    for (const col of ['mobile', 'email', 'external_id'] as const) {
+      await db.schema.createIndex(`customers_${col}`).unique().on('customers').columns(['org_id', col]).execute();
+    }
+    await db.schema.createIndex('customers_group').on('customers').columns(['org_id', 'group_id']).execute();
+    await db.schema
+      .createTable('cards')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('number', text, (c) => c.notNull())
+      .addColumn('external_id', text)
+      .addColumn('user_id', big, (c) => c.notNull())
+      .addPrimaryKeyConstraint('cards_pk', ['org_id', 'number'])
+      .execute();
+    await db.schema.createIndex('cards_external_id').unique().on('cards').columns(['org_id', 'external_id']).execute();
+    await db.schema
+      .createTable('user_groups')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('group_id', big, (c) => c.notNull())
+      .addColumn('external_id', text)
+      .addColumn('primary_user_id', big, (c) => c.notNull())
+      .addPrimaryKeyConstraint('user_groups_pk', ['org_id', 'group_id'])
+      .execute();
+    await db.schema.createIndex('user_groups_external_id').unique().on('user_groups').columns(['org_id', 'external_id']).execute();
+    await db.schema.createIndex('user_groups_primary').on('user_groups').columns(['org_id', 'primary_user_id']).execute();
+    await db.schema
+      .createTable('transactions')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('loyalty_log_id', big, (c) => c.notNull())
+      .addColumn('bill_number', text, (c) => c.notNull())
+      .addColumn('date', text, (c) => c.notNull())
+      .addColumn('local_date', text, (c) => c.notNull())
+      .addColumn('store_code', text, (c) => c.notNull())
+      .addColumn('user_id', big, (c) => c.notNull())
+      .addColumn('group_id', big)
+      .addColumn('amount', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('transactions_pk', ['org_id', 'loyalty_log_id'])
+      .execute();
+    await db.schema.createIndex('transactions_bill').on('transactions').columns(['org_id', 'bill_number']).execute();
+    await db.schema
+      .createTable('line_items')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('item_id', big, (c) => c.notNull())
+      .addColumn('loyalty_log_id', big, (c) => c.notNull())
+      .addColumn('sku', text)
+      .addColumn('amount', text)
+      .addColumn('qty', 'integer')
+      .addPrimaryKeyConstraint('line_items_pk', ['org_id', 'item_id'])
+      .execute();
+    await db.schema
+      .createTable('trackers')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('id', big, (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('type', text, (c) => c.notNull())
+      .addColumn('window_start', text, (c) => c.notNull())
+      .addColumn('window_end', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('trackers_pk', ['org_id', 'id'])
+      .execute();
+    await db.schema.createIndex('trackers_name').unique().on('trackers').columns(['org_id', 'name']).execute();
+    await db.schema
+      .createTable('tracker_values')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('tracker_id', big, (c) => c.notNull())
+      .addColumn('loyalty_log_id', big, (c) => c.notNull())
+      .addColumn('item_id', big)
+      .addColumn('value', text, (c) => c.notNull())
+      .addColumn('user_id', big)
+      .addColumn('group_id', big)
+      .addColumn('job_id', text, (c) => c.notNull())
+      .addColumn('row_number', big, (c) => c.notNull())
+      .addPrimaryKeyConstraint('tracker_values_pk', ['job_id', 'row_number'])
+      .execute();
+    // One value per tracker, transaction and line item (none counts as 0): a row is never written twice.
+    await sql`create unique index tracker_values_key on tracker_values (org_id, tracker_id, loyalty_log_id, coalesce(item_id, 0))`.execute(db);
+    await db.schema
+      .createTable('programs')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('id', big, (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('is_default', 'integer', (c) => c.notNull().defaultTo(0))
+      .addPrimaryKeyConstraint('programs_pk', ['org_id', 'id'])
+      .execute();
+    await db.schema
+      .createTable('expiry_strategies')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('program_id', big, (c) => c.notNull())
+      .addColumn('id', big, (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('kind', text, (c) => c.notNull())
+      .addColumn('days', 'integer')
+      .addColumn('months', 'integer')
+      .addColumn('date', text)
+      .addPrimaryKeyConstraint('expiry_strategies_pk', ['org_id', 'program_id', 'id'])
+      .execute();
+    await db.schema
+      .createTable('promotions')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('identifier', text, (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('program_id', big, (c) => c.notNull())
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('promotions_pk', ['org_id', 'identifier'])
+      .execute();
+    await db.schema
+      .createTable('points_ledger')
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('job_id', text, (c) => c.notNull())
+      .addColumn('row_number', big, (c) => c.notNull())
+      .addColumn('user_id', big)
+      .addColumn('group_id', big)
+      .addColumn('points', text, (c) => c.notNull())
+      .addColumn('promotion_identifier', text, (c) => c.notNull())
+      .addColumn('program_id', big, (c) => c.notNull())
+      .addColumn('store_code', text, (c) => c.notNull())
+      .addColumn('till_code', text)
+      .addColumn('issued_at', text, (c) => c.notNull())
+      .addColumn('expires_at', text)
+      .addPrimaryKeyConstraint('points_ledger_pk', ['job_id', 'row_number'])
+      .execute();
+    await db.schema.createIndex('points_ledger_user').on('points_ledger').columns(['org_id', 'user_id']).execute();
+    await db.schema.createIndex('points_ledger_group').on('points_ledger').columns(['org_id', 'group_id']).execute();
+    await db.schema
+      .createTable('templates')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('profile', text, (c) => c.notNull())
+      .addColumn('current_version', 'integer', (c) => c.notNull())
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('updated_at', text, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('templates_name').unique().on('templates').columns(['org_id', 'name']).execute();
+    await db.schema
+      .createTable('template_versions')
+      .addColumn('template_id', text, (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('body', text, (c) => c.notNull())
+      .addColumn('promotion_identifier', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('template_versions_pk', ['template_id', 'version'])
+      .execute();
+    await db.schema
+      .createTable('jobs')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('template_id', text, (c) => c.notNull())
+      .addColumn('template_version', 'integer', (c) => c.notNull())
+      .addColumn('profile', text, (c) => c.notNull())
+      .addColumn('dry_run', 'integer', (c) => c.notNull())
+      .addColumn('allow_duplicate', 'integer', (c) => c.notNull())
+      .addColumn('status', text, (c) => c.notNull())
+      .addColumn('file_path', text, (c) => c.notNull())
+      .addColumn('file_name', text, (c) => c.notNull())
+      .addColumn('file_sha256', text)
+      .addColumn('file_size', big, (c) => c.notNull())
+      .addColumn('header', text)
+      .addColumn('auto_mapped', text)
+      .addColumn('rows_known', big)
+      .addColumn('checkpoint_row', big, (c) => c.notNull().defaultTo(0))
+      .addColumn('rows_total', big, (c) => c.notNull().defaultTo(0))
+      .addColumn('rows_valid', big, (c) => c.notNull().defaultTo(0))
+      .addColumn('rows_rejected', big, (c) => c.notNull().defaultTo(0))
+      .addColumn('rows_imported', big, (c) => c.notNull().defaultTo(0))
+      .addColumn('error_counts', text, (c) => c.notNull())
+      .addColumn('file_error', text)
+      .addColumn('promotion_identifier', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('started_at', text)
+      .addColumn('finished_at', text)
+      .execute();
+    await db.schema.createIndex('jobs_org').on('jobs').columns(['org_id', 'seq']).execute();
+    await db.schema.createIndex('jobs_file').on('jobs').columns(['template_id', 'template_version', 'file_sha256']).execute();
+    await db.schema
+      .createTable('job_rejections')
+      .addColumn('job_id', text, (c) => c.notNull())
+      .addColumn('row_number', big, (c) => c.notNull())
+      .addColumn('code', text, (c) => c.notNull())
+      .addColumn('field', text)
+      .addColumn('value', text)
+      .addColumn('message', text, (c) => c.notNull())
+      .addColumn('cells', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('job_rejections_pk', ['job_id', 'row_number'])
+      .execute();
+  },
+};
+
+/** The migrations, by name in the order they run. */
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return { '0001_initial': initial };
+  },
+};

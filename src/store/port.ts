@@ -1,0 +1,335 @@
+import type { RowErrorCode } from '../core/error-codes.js';
+import type { CustomerKeyKind } from '../core/identifiers.js';
+
+/**
+ * The storage port: the subset of a database the product needs, in the domain's words.
+ * Adapters (SQLite, PostgreSQL) implement it; nothing above this file imports a driver.
+ *
+ * Glossary: an *org* owns everything; a *template* is a saved mapping + configuration, in
+ * versions; a *job* runs one file through one template version; a *chunk* is a run of rows
+ * validated and committed together with the job's checkpoint, so a resumed job continues
+ * exactly after the last committed chunk.
+ */
+
+export interface Org {
+  id: string;
+  name: string;
+  baseCountry: string;
+  timezone: string;
+}
+
+export interface StoreRecord {
+  code: string;
+  externalId: string | null;
+  name: string | null;
+}
+
+export interface TillRecord {
+  code: string;
+  storeCode: string;
+}
+
+export const TRACKER_TYPES = ['BILL', 'LINEITEM', 'POINTS', 'VISITS'] as const;
+export type TrackerType = (typeof TRACKER_TYPES)[number];
+
+export interface Tracker {
+  id: number;
+  name: string;
+  type: TrackerType;
+  windowStart: string;
+  windowEnd: string;
+}
+
+export const EXPIRY_KINDS = ['AFTER_DAYS', 'END_OF_MONTH_AFTER', 'FIXED_DATE', 'NEVER'] as const;
+export type ExpiryKind = (typeof EXPIRY_KINDS)[number];
+
+export interface ExpiryStrategy {
+  id: number;
+  name: string;
+  kind: ExpiryKind;
+  days: number | null;
+  months: number | null;
+  date: string | null;
+}
+
+export interface Program {
+  id: number;
+  name: string;
+  isDefault: boolean;
+  expiryStrategies: ExpiryStrategy[];
+}
+
+export interface Promotion {
+  identifier: string;
+  name: string;
+  programId: number;
+}
+
+export const GROUP_KEY_KINDS = [
+  'GROUP_ID',
+  'EXTERNAL_ID',
+  'PRIMARY_USER_ID',
+  'PRIMARY_USER_MOBILE',
+  'PRIMARY_USER_EMAIL',
+  'PRIMARY_USER_EXTERNAL_ID',
+  'PRIMARY_USER_CARD_NO',
+] as const;
+export type GroupKeyKind = (typeof GROUP_KEY_KINDS)[number];
+
+export type Key = string | number;
+
+export interface CustomerMatch {
+  key: Key;
+  userId: number;
+  groupId: number | null;
+}
+
+export interface GroupMatch {
+  key: Key;
+  groupId: number;
+}
+
+export interface TransactionRecord {
+  loyaltyLogId: number;
+  billNumber: string;
+  localDate: string;
+  storeCode: string;
+  userId: number;
+  groupId: number | null;
+}
+
+export interface LineItemRecord {
+  itemId: number;
+  loyaltyLogId: number;
+}
+
+export interface TrackedValueKey {
+  loyaltyLogId: number;
+  itemId: number | null;
+  jobId: string;
+}
+
+export interface TrackerValueRow {
+  trackerId: number;
+  loyaltyLogId: number;
+  itemId: number | null;
+  value: string;
+  userId: number | null;
+  groupId: number | null;
+  rowNumber: number;
+}
+
+export interface StoredTrackerValue extends TrackerValueRow {
+  jobId: string;
+}
+
+export interface LedgerRow {
+  rowNumber: number;
+  userId: number | null;
+  groupId: number | null;
+  points: string;
+  promotionIdentifier: string;
+  programId: number;
+  storeCode: string;
+  tillCode: string | null;
+  issuedAt: string;
+  expiresAt: string | null;
+}
+
+export interface StoredLedgerEntry extends LedgerRow {
+  jobId: string;
+  promotionName: string;
+}
+
+export interface LedgerFilter {
+  orgId: string;
+  userId?: number;
+  groupId?: number;
+  promotionIdentifier?: string;
+}
+
+export interface TemplateVersionRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  profile: string;
+  version: number;
+  /** The template's JSON form, as saved. */
+  body: unknown;
+  promotionIdentifier: string | null;
+  createdAt: string;
+}
+
+export const JOB_STATUSES = [
+  'QUEUED',
+  'VALIDATING',
+  'VALIDATED',
+  'IMPORTING',
+  'COMPLETED',
+  'COMPLETED_WITH_ERRORS',
+  'FAILED',
+  'CANCELLED',
+] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+export interface JobCounts {
+  total: number;
+  valid: number;
+  rejected: number;
+  imported: number;
+  errorCounts: Partial<Record<RowErrorCode, number>>;
+}
+
+export interface JobRecord {
+  id: string;
+  orgId: string;
+  templateId: string;
+  templateVersion: number;
+  profile: string;
+  dryRun: boolean;
+  allowDuplicate: boolean;
+  status: JobStatus;
+  filePath: string;
+  fileName: string;
+  fileSha256: string | null;
+  fileSize: number;
+  header: string[] | null;
+  autoMapped: Record<string, string> | null;
+  rowsKnown: number | null;
+  /** The last row number whose outcome is committed; a resumed job reads on after it. */
+  checkpointRow: number;
+  counts: JobCounts;
+  fileError: { code: string; message: string } | null;
+  promotionIdentifier: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export type NewJob = Pick<
+  JobRecord,
+  'id' | 'orgId' | 'templateId' | 'templateVersion' | 'profile' | 'dryRun' | 'allowDuplicate' | 'filePath' | 'fileName' | 'fileSize' | 'createdAt'
+>;
+
+export type JobPatch = Partial<
+  Pick<
+    JobRecord,
+    'status' | 'fileSha256' | 'header' | 'autoMapped' | 'rowsKnown' | 'fileError' | 'promotionIdentifier' | 'startedAt' | 'finishedAt' | 'counts' | 'checkpointRow'
+  >
+>;
+
+export interface Rejection {
+  rowNumber: number;
+  code: RowErrorCode;
+  field: string | null;
+  value: string | null;
+  message: string;
+  cells: string[];
+}
+
+/** What a chunk writes besides its rejections. */
+export type ChunkWrites =
+  | { kind: 'trackerValues'; orgId: string; rows: TrackerValueRow[] }
+  | { kind: 'ledger'; orgId: string; rows: LedgerRow[]; promotion: Promotion | null }
+  | { kind: 'none' };
+
+/** One chunk's outcome, committed atomically with the job's checkpoint and counts. */
+export interface ChunkCommit {
+  jobId: string;
+  checkpointRow: number;
+  counts: JobCounts;
+  rejections: Rejection[];
+  writes: ChunkWrites;
+}
+
+/** The reference-data file, checked and normalised (see org/reference-data.ts). */
+export interface ReferenceData {
+  org: Org;
+  stores: Array<StoreRecord & { tills: string[] }>;
+  customers: Array<{
+    userId: number;
+    mobile: string | null;
+    email: string | null;
+    externalId: string | null;
+    cards: Array<{ number: string; externalId: string | null }>;
+  }>;
+  userGroups: Array<{ groupId: number; externalId: string | null; primaryUserId: number; memberUserIds: number[] }>;
+  transactions: Array<{
+    loyaltyLogId: number;
+    billNumber: string;
+    date: string;
+    localDate: string;
+    storeCode: string;
+    userId: number;
+    groupId: number | null;
+    amount: string;
+    lineItems: Array<{ itemId: number; sku: string | null; amount: string | null; qty: number | null }>;
+  }>;
+  trackers: Tracker[];
+  programs: Program[];
+  promotions: Promotion[];
+}
+
+/** Entities that a reference-data file names but does not contain, found in the store. */
+export interface ExistingReferences {
+  customers: Map<number, { groupId: number | null }>;
+  stores: Set<string>;
+  programs: Set<number>;
+}
+
+/** Lookups that resolve a chunk of rows: one call per kind of key per chunk. */
+export interface LookupStore {
+  getOrg(orgId: string): Promise<Org | null>;
+  listStores(orgId: string): Promise<StoreRecord[]>;
+  listTills(orgId: string): Promise<TillRecord[]>;
+  listTrackers(orgId: string): Promise<Tracker[]>;
+  listPrograms(orgId: string): Promise<Program[]>;
+  findPromotion(orgId: string, identifier: string): Promise<Promotion | null>;
+  findCustomers(orgId: string, kind: CustomerKeyKind, keys: Key[]): Promise<CustomerMatch[]>;
+  findGroups(orgId: string, kind: GroupKeyKind, keys: Key[]): Promise<GroupMatch[]>;
+  findTransactionsById(orgId: string, loyaltyLogIds: number[]): Promise<TransactionRecord[]>;
+  findTransactionsByBill(orgId: string, billNumbers: string[]): Promise<TransactionRecord[]>;
+  findLineItems(orgId: string, itemIds: number[]): Promise<LineItemRecord[]>;
+  findTrackedValues(orgId: string, trackerId: number, loyaltyLogIds: number[]): Promise<TrackedValueKey[]>;
+}
+
+export interface ReferenceStore {
+  /** The customers, stores and programs of `orgId` among those named, for checking references. */
+  findExisting(orgId: string, userIds: number[], storeCodes: string[], programIds: number[]): Promise<ExistingReferences>;
+  /** Creates or updates the org and its reference data in one transaction. */
+  loadReferenceData(data: ReferenceData): Promise<void>;
+}
+
+export interface TemplateStore {
+  findTemplate(orgId: string, nameOrId: string): Promise<TemplateVersionRecord | null>;
+  getTemplateVersion(templateId: string, version: number): Promise<TemplateVersionRecord | null>;
+  listTemplates(orgId: string): Promise<TemplateVersionRecord[]>;
+  /** Saves a new version (a new template when `id` is new). */
+  saveTemplateVersion(record: TemplateVersionRecord): Promise<void>;
+}
+
+export interface JobStore {
+  createJob(job: NewJob): Promise<JobRecord>;
+  getJob(jobId: string): Promise<JobRecord | null>;
+  listJobs(orgId: string): Promise<JobRecord[]>;
+  updateJob(jobId: string, patch: JobPatch): Promise<void>;
+  /** An earlier import of the same content with the same template version, if any. */
+  findImportOfFile(templateId: string, version: number, sha256: string, exceptJobId: string): Promise<JobRecord | null>;
+  /** Writes a chunk's rows, rejections, checkpoint and counts in one transaction. */
+  commitChunk(commit: ChunkCommit): Promise<void>;
+  /** The job's rejections in row order, in pages. */
+  rejections(jobId: string): AsyncIterable<Rejection[]>;
+  trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]>;
+  ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]>;
+}
+
+export interface QueryStore {
+  trackerValues(orgId: string, trackerId: number): Promise<StoredTrackerValue[]>;
+  ledger(filter: LedgerFilter): Promise<StoredLedgerEntry[]>;
+}
+
+/** Everything the product stores. */
+export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, QueryStore {
+  readonly kind: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}

@@ -1,0 +1,44 @@
+/**
+ * Statement texts shared by the adapters' bulk paths. Plain SQL that SQLite and PostgreSQL both
+ * accept (`ON CONFLICT … DO UPDATE` is in both), with `?` placeholders.
+ */
+
+/**
+ * `INSERT … ON CONFLICT (keys) DO UPDATE SET` every other column but those in `keep`: an
+ * idempotent upsert.
+ */
+export function upsertSql(table: string, columns: readonly string[], keys: readonly string[], keep: readonly string[] = []): string {
+  const updates = columns.filter((c) => !keys.includes(c) && !keep.includes(c)).map((c) => `${c} = excluded.${c}`);
+  const action = updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING';
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT (${keys.join(', ')}) ${action}`;
+}
+
+/** `INSERT … ON CONFLICT (keys) DO NOTHING`: creates a row unless it exists. */
+export function insertIfAbsentSql(table: string, columns: readonly string[], keys: readonly string[]): string {
+  return upsertSql(table, columns, keys, columns);
+}
+
+/** A plain multi-column INSERT. */
+export function insertSql(table: string, columns: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+}
+
+export const TRACKER_VALUE_COLUMNS = ['org_id', 'tracker_id', 'loyalty_log_id', 'item_id', 'value', 'user_id', 'group_id', 'job_id', 'row_number'] as const;
+export const LEDGER_COLUMNS = [
+  'org_id',
+  'job_id',
+  'row_number',
+  'user_id',
+  'group_id',
+  'points',
+  'promotion_identifier',
+  'program_id',
+  'store_code',
+  'till_code',
+  'issued_at',
+  'expires_at',
+] as const;
+export const PROMOTION_COLUMNS = ['org_id', 'identifier', 'name', 'program_id', 'created_at'] as const;
+export const REJECTION_COLUMNS = ['job_id', 'row_number', 'code', 'field', 'value', 'message', 'cells'] as const;
+export const JOB_PROGRESS_SQL =
+  'UPDATE jobs SET checkpoint_row = ?, rows_total = ?, rows_valid = ?, rows_rejected = ?, rows_imported = ?, error_counts = ? WHERE id = ? AND checkpoint_row < ?';
