@@ -1,0 +1,79 @@
+import { FileError } from './error-codes.js';
+
+/**
+ * Which column feeds each field: explicit mapping first (a header's text, trimmed and
+ * case-insensitive, or a 1-based column number), then automatic matching of the header against
+ * the field's label and common spellings.
+ */
+
+export interface MappableField {
+  key: string;
+  label: string;
+  names: readonly string[];
+}
+
+export interface ColumnMapping {
+  /** 0-based column per field key; absent when the file has no column for it. */
+  columns: Record<string, number>;
+  /** Fields matched automatically: field key → the header text that matched. */
+  autoMapped: Record<string, string>;
+}
+
+/** Folds a header or a name for comparison: "Bill No." ~ "bill_no" ~ "BillNo". */
+export function foldName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
+
+/** Resolves the mapping against the header; throws MISSING_COLUMN naming the field. */
+export function resolveMapping(options: {
+  header: string[] | null;
+  columnCount: number;
+  fields: readonly MappableField[];
+  mapping: Record<string, string | number>;
+  mandatory: readonly string[];
+  defaults: Record<string, string>;
+}): ColumnMapping {
+  const { header, columnCount, fields, mapping, mandatory, defaults } = options;
+  const columns: Record<string, number> = {};
+  const autoMapped: Record<string, string> = {};
+  const taken = new Set<number>();
+  for (const [field, target] of Object.entries(mapping)) {
+    if (typeof target === 'number') {
+      if (target < 1 || target > columnCount) {
+        throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to column ${target}, but the file has ${columnCount} column${columnCount === 1 ? '' : 's'}`);
+      }
+      columns[field] = target - 1;
+    } else {
+      if (!header) throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", but the template says the file has no header row; map it to a column number`);
+      const want = target.trim().toLowerCase();
+      const index = header.findIndex((h) => h.trim().toLowerCase() === want);
+      if (index < 0) {
+        throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", which is not in the file; its headers are ${header.map((h) => `"${h}"`).join(', ')}`);
+      }
+      columns[field] = index;
+    }
+    taken.add(columns[field]!);
+  }
+  if (header) {
+    const folded = header.map(foldName);
+    for (const f of fields) {
+      if (columns[f.key] !== undefined) continue;
+      const names = new Set([f.label, f.key, ...f.names].map(foldName));
+      const index = folded.findIndex((h, i) => !taken.has(i) && names.has(h));
+      if (index >= 0) {
+        columns[f.key] = index;
+        autoMapped[f.key] = header[index]!;
+        taken.add(index);
+      }
+    }
+  }
+  for (const key of mandatory) {
+    if (columns[key] !== undefined || defaults[key] !== undefined) continue;
+    const field = fields.find((f) => f.key === key)!;
+    throw new FileError(
+      'MISSING_COLUMN',
+      `Mandatory field "${key}" (${field.label}) has no column: no header matches it${header ? ` among ${header.map((h) => `"${h}"`).join(', ')}` : ''}; add the column, map it in the template's "mapping", or give it a value in "defaults"`,
+    );
+  }
+  return { columns, autoMapped };
+}

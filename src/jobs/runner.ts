@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { type ColumnMapping, resolveMapping } from '../core/column-mapping.js';
+import { CsvReader, type CsvOptions, type CsvRecord } from '../core/csv-reader.js';
+import { dateParserFor } from '../core/date-format.js';
+import { FileError, type RowErrorCode } from '../core/error-codes.js';
+import { createRowParser } from '../core/row-parser.js';
+import { profileOf } from '../profiles/registry.js';
+import type { ParsedRow, PreparedProfile } from '../profiles/types.js';
+import type { JobCounts, JobRecord, Rejection, Store } from '../store/port.js';
+import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
+import { fileBytes, sha256 } from './file-source.js';
+
+/**
+ * The job lifecycle: QUEUED → VALIDATING → VALIDATED (a dry run ends here) → IMPORTING →
+ * COMPLETED | COMPLETED_WITH_ERRORS, or FAILED on a file-level error, with nothing written.
+ *
+ * A job reads its file twice. The first pass (VALIDATING) hashes it and finds every file-level
+ * failure (encoding, an unclosed quote, the row limit, missing columns) before anything is
+ * written. The second pass validates rows in chunks and commits each chunk's rows, rejections and
+ * checkpoint in one transaction; a resumed job re-reads the file and continues after the
+ * checkpoint, so every row is written exactly once.
+ */
+
+export const DEFAULT_CHUNK_ROWS = 5_000;
+export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
+
+export interface NewJobRequest {
+  orgId: string;
+  template: string;
+  filePath: string;
+  dryRun?: boolean;
+  allowDuplicate?: boolean;
+}
+
+export interface RunOptions {
+  chunkRows?: number;
+  maxFileBytes?: number;
+  onProgress?: (progress: { status: string; done: number; known: number | null }) => void;
+}
+
+/** A request that cannot become a job (unknown org or template, unreadable file). */
+export class JobRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobRequestError';
+  }
+}
+
+/** Creates a QUEUED job for a file and the template's current version. */
+export async function createJob(store: Store, request: NewJobRequest): Promise<JobRecord> {
+  const org = await store.getOrg(request.orgId);
+  if (!org) throw new JobRequestError(`Org "${request.orgId}" does not exist; load it first with \`loyalty-import org load\``);
+  const template = await store.findTemplate(request.orgId, request.template);
+  if (!template) throw new JobRequestError(`Org "${request.orgId}" has no template named or with id "${request.template}"; see \`loyalty-import template list --org ${request.orgId}\``);
+  const filePath = path.resolve(request.filePath);
+  let size: number;
+  try {
+    const stat = fs.statSync(filePath);
+    if (!stat.isFile()) throw new Error('not a file');
+    size = stat.size;
+  } catch {
+    throw new JobRequestError(`Cannot read the file "${request.filePath}"`);
+  }
+  return store.createJob({
+    id: randomUUID(),
+    orgId: org.id,
+    templateId: template.id,
+    templateVersion: template.version,
+    profile: template.profile,
+    dryRun: request.dryRun ?? false,
+    allowDuplicate: request.allowDuplicate ?? false,
+    filePath,
+    fileName: path.basename(filePath),
+    fileSize: size,
+    createdAt: new Date().toISOString(),
+  });
+}
+
+const TERMINAL = new Set(['VALIDATED', 'COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELLED']);
+
+/** Runs (or resumes) a job to its end and returns it. A file-level failure ends it FAILED. */
+export async function runJob(store: Store, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
+  const job = await store.getJob(jobId);
+  if (!job) throw new JobRequestError(`No job with id "${jobId}"`);
+  if (TERMINAL.has(job.status)) return job;
+  try {
+    await execute(store, job, options);
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    await store.updateJob(job.id, { status: 'FAILED', fileError: { code: error.code, message: error.message }, finishedAt: new Date().toISOString() });
+  }
+  return (await store.getJob(jobId))!;
+}
+
+async function execute(store: Store, job: JobRecord, options: RunOptions): Promise<void> {
+  const startedAt = job.startedAt ?? new Date().toISOString();
+  await store.updateJob(job.id, { status: 'VALIDATING', startedAt });
+  const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
+  const org = await store.getOrg(job.orgId);
+  if (!version || !org) throw new FileError('INVALID_TEMPLATE', `Template ${job.templateId} version ${job.templateVersion} or its org no longer exists`);
+  const parsed = templateSchema.safeParse(version.body);
+  if (!parsed.success) throw templateIssue(parsed.error);
+  const body = parsed.data;
+  const profile = profileOf(body.profile);
+  const config = profile.configSchema.safeParse(body.config);
+  if (!config.success) throw templateIssue(config.error, 'config');
+
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (job.fileSize > maxBytes) {
+    throw new FileError('FILE_TOO_LARGE', `The file is ${megabytes(job.fileSize)}; the largest file accepted is ${megabytes(maxBytes)}. Split it into smaller files`);
+  }
+  const prepared = await profile.prepare({
+    org,
+    config: config.data,
+    store,
+    dryRun: job.dryRun,
+    jobId: job.id,
+    startedAt,
+    promotionIdentifier: version.promotionIdentifier,
+  });
+
+  const scan = await scanFile(job.filePath, body, prepared, profile.fields, (f) => profile.extraNames(f, config.data));
+  if (job.fileSha256 !== null && job.fileSha256 !== scan.sha256) {
+    // Not a FileError: the job keeps what it committed and stays resumable once the file is back.
+    throw new JobRequestError(`The file "${job.filePath}" changed since job ${job.id} started; put the original file back to resume the job`);
+  }
+  if (!job.dryRun && !job.allowDuplicate) {
+    const earlier = await store.findImportOfFile(job.templateId, job.templateVersion, scan.sha256, job.id);
+    if (earlier) {
+      throw new FileError(
+        'DUPLICATE_FILE',
+        `The same file was imported with this template version by job ${earlier.id} (${earlier.fileName}, ${earlier.createdAt}); pass --allow-duplicate to import it again`,
+      );
+    }
+  }
+  await store.updateJob(job.id, {
+    fileSha256: scan.sha256,
+    header: scan.header,
+    autoMapped: scan.mapping.autoMapped,
+    rowsKnown: scan.rows,
+    promotionIdentifier: version.promotionIdentifier,
+    status: job.dryRun ? 'VALIDATING' : 'IMPORTING',
+  });
+  options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: job.counts.total, known: scan.rows });
+
+  const counts: JobCounts = structuredClone(job.counts);
+  const parseRow = createRowParser({
+    fields: profile.fields,
+    columns: scan.mapping.columns,
+    mandatory: prepared.mandatoryFields,
+    optional: prepared.optionalFields,
+    defaults: body.defaults,
+    expectedCells: scan.expectedCells,
+    dates: dateParserFor(body.csv.dateFormat),
+    dateFormat: body.csv.dateFormat ?? null,
+  });
+  const chunkRows = options.chunkRows ?? DEFAULT_CHUNK_ROWS;
+  let rows: ParsedRow[] = [];
+  let rejections: Rejection[] = [];
+  let lastRow = job.checkpointRow;
+
+  const flush = async () => {
+    const chunkTotal = rows.length + rejections.length;
+    const result = rows.length > 0 ? await prepared.resolve(rows) : { rejected: [], writes: { kind: 'none' } as const, accepted: 0 };
+    for (const r of result.rejected) rejections.push({ rowNumber: r.row.rowNumber, cells: r.row.cells, ...r.issue });
+    for (const r of rejections) counts.errorCounts[r.code] = (counts.errorCounts[r.code] ?? 0) + 1;
+    counts.valid += result.accepted;
+    counts.rejected += rejections.length;
+    counts.total += chunkTotal;
+    if (!job.dryRun) counts.imported += result.accepted;
+    await store.commitChunk({
+      jobId: job.id,
+      checkpointRow: lastRow,
+      counts,
+      rejections,
+      writes: job.dryRun ? { kind: 'none' } : result.writes,
+    });
+    options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: counts.total, known: scan.rows });
+    rows = [];
+    rejections = [];
+  };
+
+  const reader = new CsvReader(fileBytes(job.filePath), csvOptions(body));
+  await reader.header();
+  for await (const batch of reader.records()) {
+    for (const record of batch) {
+      if (record.rowNumber <= job.checkpointRow) continue;
+      const parsedRow = parseRow(record);
+      if (parsedRow.ok) rows.push(parsedRow.row);
+      else rejections.push({ rowNumber: record.rowNumber, cells: record.cells, ...parsedRow.issue });
+      lastRow = record.rowNumber;
+      if (rows.length + rejections.length >= chunkRows) await flush();
+    }
+  }
+  if (rows.length + rejections.length > 0) await flush();
+
+  const status = job.dryRun ? 'VALIDATED' : counts.rejected === 0 ? 'COMPLETED' : 'COMPLETED_WITH_ERRORS';
+  await store.updateJob(job.id, { status, finishedAt: new Date().toISOString() });
+}
+
+interface FileScan {
+  sha256: string;
+  header: string[] | null;
+  rows: number;
+  expectedCells: number;
+  mapping: ColumnMapping;
+}
+
+/** The first pass: every file-level check, before anything is written. */
+async function scanFile(
+  filePath: string,
+  body: TemplateBody,
+  prepared: PreparedProfile,
+  fields: ReadonlyArray<{ key: string; label: string; aliases: readonly string[] }>,
+  extraNames: (field: string) => readonly string[],
+): Promise<FileScan> {
+  const hash = sha256();
+  const reader = new CsvReader(fileBytes(filePath, hash), csvOptions(body));
+  const headerRecord = await reader.header();
+  let rows = 0;
+  let first: CsvRecord | null = null;
+  for await (const batch of reader.records()) {
+    first ??= batch[0] ?? null;
+    rows += batch.length;
+    if (rows > body.rowLimit) {
+      throw new FileError('ROW_LIMIT_EXCEEDED', `The file has more than ${body.rowLimit} data rows, the template's rowLimit; split it, or raise rowLimit`);
+    }
+  }
+  if (rows === 0) throw new FileError('EMPTY_FILE', headerRecord ? 'The file has a header but no data rows' : 'The file has no data rows');
+  const header = headerRecord?.cells ?? null;
+  const expectedCells = header?.length ?? first!.cells.length;
+  const mapping = resolveMapping({
+    header,
+    columnCount: expectedCells,
+    fields: fields.map((f) => ({ key: f.key, label: f.label, names: [...f.aliases, ...extraNames(f.key)] })),
+    mapping: body.mapping,
+    mandatory: prepared.mandatoryFields,
+    defaults: body.defaults,
+  });
+  return { sha256: hash.digest('hex'), header, rows, expectedCells, mapping };
+}
+
+function csvOptions(body: TemplateBody): CsvOptions {
+  const { dateFormat: _ignored, ...csv } = body.csv;
+  return csv;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Counts of a job's rejections by code, for messages. */
+export function describeCounts(errorCounts: Partial<Record<RowErrorCode, number>>): string {
+  return Object.entries(errorCounts)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+}

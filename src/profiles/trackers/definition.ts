@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { CUSTOMER_COLUMN_NAMES, type SharedConfig, sharedConfigShape } from '../shared/config.js';
+import type { FieldDefinition, ProfileDefinition } from '../types.js';
+import { prepareTrackers, trackersSuccessReport } from './rules.js';
+
+/** Trackers (`TRACKERS`): tracker values for existing transactions of customers or user groups. */
+
+export const TRACKER_FIELDS = [
+  { key: 'customer', label: 'Mobile/Email/External ID/User ID', type: 'string', aliases: ['Customer'] },
+  { key: 'group', label: 'User Group2 Identifier', type: 'string', aliases: ['User Group', 'Group', 'Group ID', 'Fleet Group Identifier'] },
+  { key: 'billNumber', label: 'Bill Number', type: 'string', aliases: ['Bill No', 'Bill', 'Bill Num', 'Invoice Number'] },
+  { key: 'transactionDate', label: 'Transaction Date', type: 'datetime', aliases: ['Bill Date', 'Date', 'Txn Date'] },
+  { key: 'storeCode', label: 'Store Code', type: 'string', aliases: ['Store', 'Store Id'] },
+  { key: 'loyaltyLogId', label: 'Loyalty Log Id', type: 'integer', aliases: ['Loyalty Log', 'Transaction Id', 'Txn Id'] },
+  { key: 'itemId', label: 'Item Id', type: 'integer', aliases: ['Line Item Id', 'Item'] },
+  { key: 'trackedValue', label: 'Tracked Value', type: 'decimal', aliases: ['Value', 'Tracker Value'] },
+] as const satisfies readonly FieldDefinition[];
+
+const BILL_IDENTIFICATIONS = ['LOYALTY_LOG_ID', 'STANDARD_FIELDS'] as const;
+
+export const trackersConfigSchema = z
+  .object({
+    ...sharedConfigShape(['MOBILE', 'EMAIL', 'EXTERNAL_ID', 'USER_ID'] as const),
+    billIdentification: z.enum(BILL_IDENTIFICATIONS).default('STANDARD_FIELDS'),
+    tracker: z.union([z.number().int().positive(), z.string().trim().min(1)], { error: 'a tracker id or name of the org is required' }),
+  })
+  .strict();
+
+export type TrackersConfig = z.output<typeof trackersConfigSchema> & SharedConfig;
+
+export const trackersProfile: ProfileDefinition<TrackersConfig> = {
+  key: 'TRACKERS',
+  label: 'Trackers',
+  fields: TRACKER_FIELDS,
+  configSchema: trackersConfigSchema,
+  extraNames: (field, config) => (field === 'customer' ? CUSTOMER_COLUMN_NAMES[config.customerIdentifier] : []),
+  awardsUnderPromotion: false,
+  userPromotionIdentifier: () => null,
+  prepare: prepareTrackers,
+  successReport: trackersSuccessReport,
+};

@@ -1,0 +1,191 @@
+import { localDate, type ParsedDate } from '../../core/date-format.js';
+import { FileError, type RowIssue, issue } from '../../core/error-codes.js';
+import type { TrackerValueRow, TransactionRecord } from '../../store/port.js';
+import { isIssue, type Party, resolveParties } from '../shared/parties.js';
+import { StoreMatcher } from '../shared/stores.js';
+import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';
+import type { TrackersConfig } from './definition.js';
+
+/**
+ * The Trackers rules (spec: profiles.md, "Trackers"), after the engine's rules 1–2:
+ * 3 customer or group, 4 store, 5 transaction, 6 line item, 7 tracker window, 8 not yet tracked.
+ */
+export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Promise<PreparedProfile> {
+  const { org, config, store } = ctx;
+  const trackers = await store.listTrackers(org.id);
+  const tracker = trackers.find((t) => (typeof config.tracker === 'number' ? t.id === config.tracker : t.name === config.tracker || String(t.id) === config.tracker));
+  if (!tracker) {
+    throw new FileError(
+      'INVALID_TEMPLATE',
+      `Template "config.tracker": ${JSON.stringify(config.tracker)} is not a tracker of org "${org.id}"${trackers.length ? `; its trackers are ${trackers.map((t) => `${t.id} "${t.name}"`).join(', ')}` : ''}`,
+    );
+  }
+  if (tracker.type !== 'BILL' && tracker.type !== 'LINEITEM') {
+    throw new FileError('INVALID_TEMPLATE', `Template "config.tracker": tracker "${tracker.name}" is of type ${tracker.type}; only BILL and LINEITEM trackers can be imported`);
+  }
+  const standard = config.billIdentification === 'STANDARD_FIELDS';
+  const lineItems = tracker.type === 'LINEITEM';
+  const stores = standard
+    ? await StoreMatcher.load(store, org, { tills: false, storesByExternalId: config.storesByExternalId, replaceInvalidStoreWith: config.replaceInvalidStoreWith })
+    : null;
+  if (!standard && config.replaceInvalidStoreWith !== null) {
+    // Checked all the same, so that a template never names a store the org does not have.
+    await StoreMatcher.load(store, org, { tills: false, storesByExternalId: false, replaceInvalidStoreWith: config.replaceInvalidStoreWith });
+  }
+
+  const mandatoryFields = [
+    ...(config.userGroup2Enabled ? ['group'] : ['customer']),
+    ...(standard ? ['billNumber', 'transactionDate', 'storeCode'] : ['loyaltyLogId']),
+    ...(lineItems ? ['itemId'] : []),
+    'trackedValue',
+  ];
+  // In a dry run nothing is written, so keys seen in earlier chunks are remembered here; in an
+  // import the store has them (with this job's id), which keeps memory flat for any file size.
+  const seenInDryRun = new Set<string>();
+  const keyOf = (loyaltyLogId: number, itemId: number | null) => `${loyaltyLogId}:${itemId ?? 0}`;
+  const belongs = (tx: TransactionRecord, party: Party) => (config.userGroup2Enabled ? tx.groupId === party.groupId : tx.userId === party.userId);
+
+  return {
+    mandatoryFields,
+    optionalFields: config.userGroup2Enabled ? ['customer'] : [],
+    async resolve(rows: ParsedRow[]): Promise<ChunkResult> {
+      const rejected: ChunkResult['rejected'] = [];
+      const reject = (row: ParsedRow, i: RowIssue): false => {
+        rejected.push({ row, issue: i });
+        return false;
+      };
+
+      // 3. The customer (or group) is found.
+      const parties = await resolveParties(rows, org, config, store);
+      type Alive = { row: ParsedRow; party: Party; storeCode?: string; tx?: TransactionRecord; itemId: number | null };
+      let alive: Alive[] = [];
+      for (let i = 0; i < rows.length; i++) {
+        const p = parties[i]!;
+        if (isIssue(p)) reject(rows[i]!, p);
+        else alive.push({ row: rows[i]!, party: p, itemId: lineItems ? (rows[i]!.values.itemId as number) : null });
+      }
+
+      // 4. The store is found (standard fields only).
+      if (stores) {
+        alive = alive.filter((a) => {
+          const m = stores.match(a.row.raw.storeCode!, 'storeCode');
+          if (isIssue(m)) return reject(a.row, m);
+          a.storeCode = m.storeCode;
+          return true;
+        });
+      }
+
+      // 5. The transaction is found, and is the row's customer's or group's.
+      if (standard) {
+        const bills = [...new Set(alive.map((a) => a.row.values.billNumber as string))];
+        const byBill = new Map<string, TransactionRecord[]>();
+        for (const tx of await store.findTransactionsByBill(org.id, bills)) {
+          const list = byBill.get(tx.billNumber);
+          if (list) list.push(tx);
+          else byBill.set(tx.billNumber, [tx]);
+        }
+        alive = alive.filter((a) => {
+          const bill = a.row.values.billNumber as string;
+          const day = localDate(a.row.values.transactionDate as ParsedDate, org.timezone);
+          const candidates = (byBill.get(bill) ?? []).filter((t) => t.storeCode === a.storeCode && t.localDate === day);
+          if (candidates.length === 0) {
+            return reject(a.row, issue('TRANSACTION_NOT_FOUND', 'billNumber', bill, `Bill "${bill}" at store "${a.storeCode}" on ${day} matches no transaction`));
+          }
+          const mine = candidates.filter((t) => belongs(t, a.party));
+          if (mine.length > 1) {
+            return (
+              reject(
+                a.row,
+                issue('AMBIGUOUS_TRANSACTION', 'billNumber', bill, `Bill "${bill}" at store "${a.storeCode}" on ${day} matches ${mine.length} transactions (${mine.map((t) => t.loyaltyLogId).join(', ')}); use billIdentification LOYALTY_LOG_ID`),
+              )
+            );
+          }
+          if (mine.length === 0) {
+            return reject(a.row, mismatch('billNumber', bill, candidates[0]!, a.party, config.userGroup2Enabled));
+          }
+          a.tx = mine[0]!;
+          return true;
+        });
+      } else {
+        const ids = [...new Set(alive.map((a) => a.row.values.loyaltyLogId as number))];
+        const byId = new Map((await store.findTransactionsById(org.id, ids)).map((t) => [t.loyaltyLogId, t]));
+        alive = alive.filter((a) => {
+          const id = a.row.values.loyaltyLogId as number;
+          const tx = byId.get(id);
+          if (!tx) return reject(a.row, issue('TRANSACTION_NOT_FOUND', 'loyaltyLogId', a.row.raw.loyaltyLogId!, `Loyalty log id ${id} matches no transaction`));
+          if (!belongs(tx, a.party)) return reject(a.row, mismatch('loyaltyLogId', a.row.raw.loyaltyLogId!, tx, a.party, config.userGroup2Enabled));
+          a.tx = tx;
+          return true;
+        });
+      }
+
+      // 6. The item is a line item of that transaction (LINEITEM trackers).
+      if (lineItems) {
+        const itemIds = [...new Set(alive.map((a) => a.itemId!))];
+        const items = new Map((await store.findLineItems(org.id, itemIds)).map((li) => [li.itemId, li.loyaltyLogId]));
+        alive = alive.filter((a) => {
+          if (items.get(a.itemId!) === a.tx!.loyaltyLogId) return true;
+          return reject(a.row, issue('LINE_ITEM_NOT_FOUND', 'itemId', a.row.raw.itemId!, `Item ${a.itemId} is not a line item of transaction ${a.tx!.loyaltyLogId}`));
+        });
+      }
+
+      // 7. The transaction's local date lies inside the tracker's window.
+      alive = alive.filter((a) => {
+        const d = a.tx!.localDate;
+        if (d >= tracker.windowStart && d <= tracker.windowEnd) return true;
+        return (
+          reject(
+            a.row,
+            issue('OUTSIDE_TRACKER_WINDOW', 'transactionDate', d, `Transaction ${a.tx!.loyaltyLogId} of ${d} is outside the window of tracker "${tracker.name}" (${tracker.windowStart} to ${tracker.windowEnd})`),
+          )
+        );
+      });
+
+      // 8. Not tracked yet, and not twice in this file (the first row stands).
+      const existing = new Map<string, string>();
+      const txIds = [...new Set(alive.map((a) => a.tx!.loyaltyLogId))];
+      for (const k of await store.findTrackedValues(org.id, tracker.id, txIds)) existing.set(keyOf(k.loyaltyLogId, k.itemId), k.jobId);
+      const seen = ctx.dryRun ? seenInDryRun : new Set<string>();
+      const writes: TrackerValueRow[] = [];
+      for (const a of alive) {
+        const key = keyOf(a.tx!.loyaltyLogId, a.itemId);
+        const target = `transaction ${a.tx!.loyaltyLogId}${a.itemId !== null ? `, item ${a.itemId}` : ''}`;
+        const owner = existing.get(key);
+        if (seen.has(key) || owner === ctx.jobId) {
+          reject(a.row, issue('DUPLICATE_IN_FILE', lineItems ? 'itemId' : standard ? 'billNumber' : 'loyaltyLogId', key, `An earlier row of this file already tracks ${target}; the first one stands`));
+          continue;
+        }
+        if (owner !== undefined) {
+          reject(a.row, issue('ALREADY_TRACKED', 'trackedValue', a.row.raw.trackedValue!, `Tracker "${tracker.name}" already has a value for ${target} (job ${owner})`));
+          continue;
+        }
+        seen.add(key);
+        writes.push({
+          trackerId: tracker.id,
+          loyaltyLogId: a.tx!.loyaltyLogId,
+          itemId: a.itemId,
+          value: a.row.values.trackedValue as string,
+          userId: a.party.userId,
+          groupId: a.party.groupId,
+          rowNumber: a.row.rowNumber,
+        });
+      }
+      return { rejected, writes: { kind: 'trackerValues', orgId: org.id, rows: writes }, accepted: writes.length };
+    },
+  };
+}
+
+function mismatch(field: string, value: string, tx: TransactionRecord, party: Party, groups: boolean): RowIssue {
+  const owner = groups ? (tx.groupId === null ? 'no user group' : `user group ${tx.groupId}`) : `customer ${tx.userId}`;
+  const row = groups ? `user group ${party.groupId}` : `customer ${party.userId}`;
+  return issue('TRANSACTION_CUSTOMER_MISMATCH', field, value, `Transaction ${tx.loyaltyLogId} belongs to ${owner}, not to ${row}`);
+}
+
+export const trackersSuccessReport: SuccessReport = {
+  columns: ['row_number', 'user_id', 'group_id', 'loyalty_log_id', 'item_id', 'tracked_value'],
+  async *rows(store, jobId) {
+    for await (const page of store.trackerValuesOfJob(jobId)) {
+      yield page.map((v) => [v.rowNumber, v.userId, v.groupId, v.loyaltyLogId, v.itemId, v.value]);
+    }
+  },
+};

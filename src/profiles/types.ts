@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { FieldDefinition, ParsedRow } from '../core/fields.js';
+import type { RowIssue } from '../core/error-codes.js';
+import type { ChunkWrites, Org, Store } from '../store/port.js';
+
+/**
+ * What a profile is: fields and configuration declared as data, plus the rules data cannot
+ * express (`prepare` → `resolve`). The engine knows nothing else about any profile.
+ */
+
+export const PROFILE_KEYS = ['TRACKERS'] as const;
+export type ProfileKey = (typeof PROFILE_KEYS)[number];
+
+export type { FieldDefinition, FieldType, FieldValue, ParsedRow } from '../core/fields.js';
+
+export interface PrepareContext<C> {
+  org: Org;
+  config: C;
+  store: Store;
+  dryRun: boolean;
+  jobId: string;
+  /** When the job's import started (ISO 8601): the issue time of anything it awards. */
+  startedAt: string;
+  /** The promotion identifier the template version carries, for profiles that award under one. */
+  promotionIdentifier: string | null;
+}
+
+export interface ChunkResult {
+  rejected: Array<{ row: ParsedRow; issue: RowIssue }>;
+  /** The accepted rows' writes; the engine drops them in a dry run. */
+  writes: ChunkWrites;
+  accepted: number;
+}
+
+/** A profile made ready for one job against the org as it is now. */
+export interface PreparedProfile {
+  /** The fields a row must have, under this configuration and the org's data (a tracker's type). */
+  mandatoryFields: string[];
+  /** Fields read when the row has them; any other column is ignored. */
+  optionalFields: string[];
+  /** Applies the profile's rules to a chunk of parsed rows, with one lookup per kind of key. */
+  resolve(rows: ParsedRow[]): Promise<ChunkResult>;
+}
+
+export interface SuccessReport {
+  columns: readonly string[];
+  rows(store: Store, jobId: string): AsyncIterable<Array<Array<string | number | null>>>;
+}
+
+export interface ProfileDefinition<C = unknown> {
+  key: ProfileKey;
+  label: string;
+  fields: readonly FieldDefinition[];
+  /** The profile's `config` in a template, shared keys included; strict. */
+  configSchema: z.ZodType<C>;
+  /** Header names that match a field automatically under this configuration, beyond its label and aliases. */
+  extraNames(field: string, config: C): readonly string[];
+  /** Whether templates of this profile carry a promotion identifier. */
+  awardsUnderPromotion: boolean;
+  /** The template's user-defined promotion identifier, if any. */
+  userPromotionIdentifier(config: C): string | null;
+  /**
+   * Checks the configuration against the org (throws FileError INVALID_TEMPLATE naming the key,
+   * or a profile's own file-level code) and returns the rules ready for rows.
+   */
+  prepare(ctx: PrepareContext<C>): Promise<PreparedProfile>;
+  successReport: SuccessReport;
+}
