@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import { once } from 'node:events';
+import type { ReferenceDataFile } from '../org/reference-data.js';
+
+/**
+ * Synthetic data for the demo, the tests and the benchmark: an org of N customers, each with a
+ * card and one transaction (with one line item), and Trackers files that reference them.
+ * Deterministic: the same arguments give the same data.
+ */
+
+export const STORE_COUNT = 20;
+
+export function storeCode(i: number): string {
+  return `S${String((i % STORE_COUNT) + 1).padStart(3, '0')}`;
+}
+
+export function mobileOf(userId: number): string {
+  return `91${9_000_000_000 + userId}`;
+}
+
+export function loyaltyLogIdOf(userId: number): number {
+  return 100_000 + userId;
+}
+
+export function itemIdOf(userId: number): number {
+  return 5_000_000 + userId;
+}
+
+/** The local date-time of customer `userId`'s transaction, in 2025. */
+export function transactionDateOf(userId: number): { iso: string; day: number; month: number; hour: number; minute: number } {
+  const month = (userId % 12) + 1;
+  const day = (userId % 28) + 1;
+  const hour = 9 + (userId % 12);
+  const minute = userId % 60;
+  const iso = `2025-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:00`;
+  return { iso, day, month, hour, minute };
+}
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** An org with `customers` customers, as a reference-data file. Every 50th customer is in a group of 5. */
+export function generateOrg(orgId: string, customers: number): ReferenceDataFile {
+  const stores = Array.from({ length: STORE_COUNT }, (_, i) => ({
+    code: storeCode(i),
+    externalId: `EXT-${storeCode(i)}`,
+    name: `Store ${i + 1}`,
+    tills: [`${storeCode(i)}-T1`, `${storeCode(i)}-T2`],
+  }));
+  const customerList: NonNullable<ReferenceDataFile['customers']> = new Array(customers);
+  const transactions: NonNullable<ReferenceDataFile['transactions']> = new Array(customers);
+  const userGroups: NonNullable<ReferenceDataFile['userGroups']> = [];
+  for (let u = 1; u <= customers; u++) {
+    customerList[u - 1] = {
+      userId: u,
+      mobile: mobileOf(u),
+      email: `customer${u}@example.com`,
+      externalId: `CUST-${u}`,
+      cards: [{ number: `4000${String(u).padStart(12, '0')}`, externalId: `CARD-${u}` }],
+    };
+  }
+  // Groups: customers 50k+1 … 50k+5 form group 900000+k, the first of them its primary.
+  const groupOf = new Map<number, number>();
+  for (let first = 1; first + 4 <= customers; first += 50) {
+    const groupId = 900_000 + first;
+    const members = [first + 1, first + 2, first + 3, first + 4];
+    userGroups.push({ groupId, externalId: `FLEET-${groupId}`, primaryUserId: first, memberUserIds: members });
+    for (const m of [first, ...members]) groupOf.set(m, groupId);
+  }
+  for (let u = 1; u <= customers; u++) {
+    transactions[u - 1] = {
+      loyaltyLogId: loyaltyLogIdOf(u),
+      billNumber: `B-${u}`,
+      date: transactionDateOf(u).iso,
+      storeCode: storeCode(u),
+      userId: u,
+      groupId: groupOf.get(u) ?? null,
+      amount: `${(u % 500) + 100}.50`,
+      lineItems: [{ itemId: itemIdOf(u), sku: `SKU-${u % 100}`, amount: '100.00', qty: 1 }],
+    };
+  }
+  return {
+    org: { id: orgId, name: 'Demo Retail', baseCountry: 'IN', timezone: 'Asia/Kolkata' },
+    stores,
+    customers: customerList,
+    userGroups,
+    transactions,
+    trackers: [
+      { id: 11, name: 'Spend 2025', type: 'BILL', windowStart: '2025-01-01', windowEnd: '2025-12-31' },
+      { id: 12, name: 'Items 2025', type: 'LINEITEM', windowStart: '2025-01-01', windowEnd: '2025-12-31' },
+      { id: 13, name: 'Visits', type: 'VISITS', windowStart: '2025-01-01', windowEnd: '2025-12-31' },
+    ],
+    programs: [
+      {
+        id: 1,
+        name: 'Demo Rewards',
+        default: true,
+        expiryStrategies: [
+          { id: 1, name: '365 days', kind: 'AFTER_DAYS', days: 365 },
+          { id: 2, name: 'End of 6th month', kind: 'END_OF_MONTH_AFTER', months: 6 },
+          { id: 3, name: 'March 2026', kind: 'FIXED_DATE', date: '2026-03-31' },
+          { id: 4, name: 'Never', kind: 'NEVER' },
+        ],
+      },
+    ],
+    promotions: [{ identifier: 'SUMMER-25', name: 'Summer bonus', programId: 1 }],
+  };
+}
+
+/** The kinds of invalid row a generated Trackers file mixes in, in turn. */
+export const GENERATED_INVALID_KINDS = ['CUSTOMER_NOT_FOUND', 'INVALID_NUMBER', 'STORE_NOT_FOUND', 'TRANSACTION_NOT_FOUND', 'INVALID_DATE', 'MISSING_VALUE'] as const;
+
+/**
+ * Writes a Trackers file (header: Mobile, Bill No, Date, Store, Value; dates as dd/MM/yyyy HH:mm)
+ * of `rows` rows for customers 1…`customers`; one row in `invalidEvery` is invalid. Returns the
+ * expected count of rejections per code.
+ */
+export async function writeTrackersFile(file: string, rows: number, customers: number, invalidEvery = 33): Promise<Record<string, number>> {
+  const out = fs.createWriteStream(file);
+  const expected: Record<string, number> = {};
+  let buffer = 'Mobile,Bill No,Date,Store,Value\n';
+  let invalid = 0;
+  const accepted = new Uint8Array(customers + 1);
+  for (let r = 0; r < rows; r++) {
+    const u = (r % customers) + 1;
+    const t = transactionDateOf(u);
+    let mobile = mobileOf(u);
+    let bill = `B-${u}`;
+    let date = `${pad(t.day)}/${pad(t.month)}/2025 ${pad(t.hour)}:${pad(t.minute)}`;
+    let store = storeCode(u);
+    let value = `${(r % 900) + 10}.25`;
+    if (r % invalidEvery === invalidEvery - 1) {
+      const kind = GENERATED_INVALID_KINDS[invalid++ % GENERATED_INVALID_KINDS.length]!;
+      expected[kind] = (expected[kind] ?? 0) + 1;
+      if (kind === 'CUSTOMER_NOT_FOUND') mobile = `91${8_000_000_000 + u}`;
+      else if (kind === 'INVALID_NUMBER') value = '"12,5"';
+      else if (kind === 'STORE_NOT_FOUND') store = 'S999';
+      else if (kind === 'TRANSACTION_NOT_FOUND') bill = `X-${u}`;
+      else if (kind === 'INVALID_DATE') date = '31/02/2025 10:00';
+      else mobile = '';
+    } else if (accepted[u]) {
+      expected.DUPLICATE_IN_FILE = (expected.DUPLICATE_IN_FILE ?? 0) + 1;
+    } else {
+      accepted[u] = 1;
+    }
+    buffer += `${mobile},${bill},${date},${store},${value}\n`;
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+  }
+  out.write(buffer);
+  await new Promise<void>((resolve, reject) => {
+    out.on('error', reject);
+    out.end(() => resolve());
+  });
+  return expected;
+}
+
+/** The template the generated Trackers files are made for. */
+export function generatedTrackersTemplate(orgId: string, name = 'Spend tracker, daily POS export') {
+  return {
+    org: orgId,
+    name,
+    profile: 'TRACKERS',
+    csv: { dateFormat: 'dd/MM/yyyy HH:mm' },
+    mapping: { customer: 'Mobile', trackedValue: 'Value' },
+    config: { customerIdentifier: 'MOBILE', appendCountryCode: true, billIdentification: 'STANDARD_FIELDS', tracker: 'Spend 2025' },
+  };
+}

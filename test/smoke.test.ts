@@ -1,0 +1,20 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../src/store/port.js';
+import { codes, loadOrg, runImport, tempStore } from './helpers.js';
+
+let store: Store;
+afterEach(async () => store?.close());
+
+describe('a Trackers import end to end', () => {
+  it('imports valid rows and rejects a row whose customer matches nothing', async () => {
+    ({ store } = await tempStore());
+    await loadOrg(store);
+    const csv = ['Mobile,Bill Number,Transaction Date,Store Code,Tracked Value', '919876543211,B-1,2025-03-01 10:15,S001,12.50', '919999999999,B-2,2025-03-02,S001,3'].join('\n');
+    const { job, rejections } = await runImport(store, { config: { tracker: 'Spend 2025' } }, csv);
+    expect(job.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(job.counts).toMatchObject({ total: 2, valid: 1, rejected: 1, imported: 1 });
+    expect(codes(rejections)).toEqual([[3, 'CUSTOMER_NOT_FOUND', 'customer']]);
+    const values = await store.trackerValues('acme', 11);
+    expect(values).toEqual([{ trackerId: 11, loyaltyLogId: 90001, itemId: null, value: '12.5', userId: 1002, groupId: null, jobId: job.id, rowNumber: 2 }]);
+  });
+});
