@@ -7,6 +7,7 @@ import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../de
 import { JobRequestError, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
+import { balances } from '../ledger/balances.js';
 import { loadReferenceData } from '../org/reference-data.js';
 import { DEFAULT_DB, openStore } from '../store/open.js';
 import type { JobRecord, Store } from '../store/port.js';
@@ -24,6 +25,9 @@ interface Globals {
   db?: string;
   json?: boolean;
 }
+
+/** A command line that is wrong: exit code 2. */
+class UsageError extends Error {}
 
 /** A failure the command reports with exit code 1. */
 class CommandFailure extends Error {
@@ -249,6 +253,38 @@ program
   );
 
 program
+  .command('ledger')
+  .description('points entries, and the balance per customer or group (points not expired now)')
+  .requiredOption('--org <org>', 'org id')
+  .option('--customer <userId>', 'only this customer (user id)')
+  .option('--group <groupId>', 'only this user group (group id)')
+  .option('--promotion <identifier>', 'only this promotion')
+  .action(async (opts: { org: string; customer?: string; group?: string; promotion?: string }, cmd: Command) =>
+    withStore(cmd, async (store, g) => {
+      const entries = await store.ledger({
+        orgId: opts.org,
+        userId: opts.customer === undefined ? undefined : positiveInteger(opts.customer, '--customer'),
+        groupId: opts.group === undefined ? undefined : positiveInteger(opts.group, '--group'),
+        promotionIdentifier: opts.promotion,
+      });
+      const totals = balances(entries);
+      print(g, { entries, balances: totals }, () =>
+        [
+          table(entries as unknown as Array<Record<string, unknown>>, ['userId', 'groupId', 'points', 'promotionIdentifier', 'storeCode', 'tillCode', 'issuedAt', 'expiresAt']),
+          '',
+          'Balances (points not expired now):',
+          table(totals as unknown as Array<Record<string, unknown>>, ['userId', 'groupId', 'points']),
+        ].join('\n'),
+      );
+    }),
+  );
+
+function positiveInteger(value: string, flag: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`${flag} takes a positive whole number, not "${value}"`);
+  return Number(value);
+}
+
+program
   .command('demo')
   .description('build a demo org and a sample file, and import it')
   .action(async (_opts: unknown, cmd: Command) =>
@@ -281,6 +317,11 @@ program
   );
 
 function fail(error: unknown): void {
+  if (error instanceof UsageError) {
+    process.stderr.write(`loyalty-import: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const json = process.argv.includes('--json');
   let code = 'ERROR';
   let message = error instanceof Error ? error.message : String(error);

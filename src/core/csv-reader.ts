@@ -33,7 +33,10 @@ export const DEFAULT_CSV_OPTIONS: CsvOptions = {
 };
 
 export interface CsvRecord {
-  /** 1-based: the row a spreadsheet shows this record on (its first line). */
+  /**
+   * 1-based: the row a spreadsheet shows this record on. Every record is one row, a blank line
+   * included and a record whose quoted cell spans several lines too.
+   */
   rowNumber: number;
   cells: string[];
 }
@@ -164,6 +167,9 @@ async function* parseRecords(text: AsyncIterable<string>, options: CsvOptions): 
   // between a closing quote and the line end), so \r\n and \n files read the same.
   const parser = new ParserClass({ delimiter: options.delimiter, newline: '\n', quoteChar: options.quote, escapeChar: options.escape });
   let buffer = '';
+  // Rows count records (what a spreadsheet shows); lines count line breaks (what an editor shows,
+  // and what a message about an unclosed quote names).
+  let row = 1;
   let line = 1;
   const emit = (result: Papa.ParseResult<string[]>, final: boolean): CsvRecord[] => {
     const rows = result.data;
@@ -184,7 +190,7 @@ async function* parseRecords(text: AsyncIterable<string>, options: CsvOptions): 
     const records: CsvRecord[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const cells = rows[i]!;
-      records[i] = { rowNumber: line, cells };
+      records[i] = { rowNumber: row++, cells };
       line += 1;
       if (hasQuotes) for (const cell of cells) line += countNewlines(cell, 0, cell.length);
     }

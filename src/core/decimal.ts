@@ -18,7 +18,7 @@ export function parseDecimal(text: string): DecimalParse {
 
 /** The shortest exact form: no exponent, no leading or trailing zeros, no negative zero. */
 export function canonical(text: string): string {
-  const b = new Big(text);
+  const b = new Big(text.startsWith('+') ? text.slice(1) : text);
   return b.eq(0) ? '0' : b.toFixed();
 }
 

@@ -1,22 +1,19 @@
-import {
-  type CountryCode,
-  getCountries,
-  getCountryCallingCode,
-  isPossiblePhoneNumber,
-  Metadata,
-  parsePhoneNumberFromString,
-} from 'libphonenumber-js/min';
+import { type CountryCode, getCountries, getCountryCallingCode, isPossiblePhoneNumber, Metadata } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString as parseMobile } from 'libphonenumber-js/mobile';
 
 /**
  * Mobile numbers, normalised to digits with the country code first (no `+`), through
- * libphonenumber-js. The library costs ~6 µs a call, so two memos keep it off the hot path:
- * "possible" depends only on the calling code and the national number's length (the library
- * checks lengths only), and national numbers of the base country are memoised by their digits.
+ * libphonenumber-js. The library costs ~6 µs a call, so it is kept off the hot path: "possible"
+ * depends only on the calling code and the national number's length (the library checks lengths
+ * only) and is memoised per pair; a national number is checked against the base country's
+ * number pattern first, and only a candidate is parsed (with mobile metadata: the column holds
+ * mobiles), memoised by its digits.
  */
 
 const SEPARATORS = /[\s\-.()]/g;
 const DIGITS = /^\d+$/;
 
+const countries = new Set<string>(getCountries());
 const callingCodes = new Set<string>(getCountries().map((c) => getCountryCallingCode(c)));
 const possibleMemo = new Map<string, boolean>();
 const nationalPatterns = new Map<CountryCode, { pattern: RegExp; prefix: string }>();
@@ -24,7 +21,7 @@ const nationalMemo = new Map<string, string | null>();
 
 /** True when `country` is an ISO 3166 alpha-2 code the phone library knows. */
 export function isKnownCountry(country: string): country is CountryCode {
-  return (getCountries() as string[]).includes(country);
+  return countries.has(country);
 }
 
 export interface MobileOptions {
@@ -35,10 +32,17 @@ export interface MobileOptions {
 /** Normalises a mobile cell to international digits, or null when it cannot be a phone number. */
 export function normaliseMobile(raw: string, options: MobileOptions): string | null {
   let digits = raw.replace(SEPARATORS, '');
-  if (digits.startsWith('+')) digits = digits.slice(1);
-  else if (digits.startsWith('00')) digits = digits.slice(2);
+  // A leading + or 00 says the number is written internationally: it keeps its country code.
+  let international = false;
+  if (digits.startsWith('+')) {
+    digits = digits.slice(1);
+    international = true;
+  } else if (digits.startsWith('00')) {
+    digits = digits.slice(2);
+    international = true;
+  }
   if (!DIGITS.test(digits)) return null;
-  if (options.appendCountryCode && isKnownCountry(options.baseCountry)) {
+  if (options.appendCountryCode && !international && isKnownCountry(options.baseCountry)) {
     const national = nationalToInternational(digits, options.baseCountry);
     if (national) return national;
   }
@@ -53,7 +57,7 @@ function nationalToInternational(digits: string, country: CountryCode): string |
   const key = `${country}|${digits}`;
   let result = nationalMemo.get(key);
   if (result === undefined) {
-    const parsed = parsePhoneNumberFromString(digits, country);
+    const parsed = parseMobile(digits, country);
     result = parsed?.isValid() && parsed.country === country ? parsed.number.slice(1) : null;
     if (nationalMemo.size > 200_000) nationalMemo.clear();
     nationalMemo.set(key, result);

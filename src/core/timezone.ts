@@ -60,12 +60,16 @@ export function localDateOf(zone: string, epochMs: number): string {
 
 /**
  * The instant of a local wall-clock time in a zone. A time skipped by a daylight-saving jump is
- * moved forward by the jump, as most calendars do.
+ * moved forward by the jump (02:30 on a night that jumps from 02:00 to 03:00 is 03:30), so the
+ * start of a day that begins at 01:00 is 01:00.
  */
 export function instantOfLocal(zone: string, localAsUtcMs: number): number {
-  const guess = localAsUtcMs - zoneOffsetMinutes(zone, localAsUtcMs) * 60_000;
-  const corrected = localAsUtcMs - zoneOffsetMinutes(zone, guess) * 60_000;
-  return corrected;
+  const first = localAsUtcMs - zoneOffsetMinutes(zone, localAsUtcMs) * 60_000;
+  const offset = zoneOffsetMinutes(zone, first);
+  const second = localAsUtcMs - offset * 60_000;
+  if (zoneOffsetMinutes(zone, second) === offset) return second;
+  // In a gap: neither offset gives this wall time back; the later instant is the moved-forward one.
+  return Math.max(first, second);
 }
 
 /** Formats an instant as ISO 8601 with the zone's offset, e.g. `2026-03-31T23:59:59.999+05:30`. */

@@ -169,3 +169,54 @@ export function generatedTrackersTemplate(orgId: string, name = 'Spend tracker, 
     config: { customerIdentifier: 'MOBILE', appendCountryCode: true, billIdentification: 'STANDARD_FIELDS', tracker: 'Spend 2025' },
   };
 }
+
+/** The kinds of invalid row a generated Customer Promotion file mixes in, in turn. */
+export const GENERATED_PROMOTION_INVALID_KINDS = ['CUSTOMER_NOT_FOUND', 'INVALID_POINTS', 'STORE_NOT_FOUND', 'MISSING_VALUE'] as const;
+
+/**
+ * Writes a Customer Promotion file (header: Mobile, Till, Points) of `rows` rows for customers
+ * 1…`customers`, the till column naming a till, a store code or (invalid) nothing known; one row
+ * in `invalidEvery` is invalid. Returns the expected count of rejections per code.
+ */
+export async function writePromotionFile(file: string, rows: number, customers: number, invalidEvery = 33): Promise<Record<string, number>> {
+  const out = fs.createWriteStream(file);
+  const expected: Record<string, number> = {};
+  let buffer = 'Mobile,Till,Points\n';
+  let invalid = 0;
+  for (let r = 0; r < rows; r++) {
+    const u = (r % customers) + 1;
+    let mobile = mobileOf(u);
+    let till = r % 2 === 0 ? `${storeCode(u)}-T1` : storeCode(u);
+    let points = `${(r % 500) + 1}.${r % 10}`;
+    if (r % invalidEvery === invalidEvery - 1) {
+      const kind = GENERATED_PROMOTION_INVALID_KINDS[invalid++ % GENERATED_PROMOTION_INVALID_KINDS.length]!;
+      expected[kind] = (expected[kind] ?? 0) + 1;
+      if (kind === 'CUSTOMER_NOT_FOUND') mobile = `91${8_000_000_000 + u}`;
+      else if (kind === 'INVALID_POINTS') points = r % 2 === 0 ? '0' : '-5';
+      else if (kind === 'STORE_NOT_FOUND') till = 'T-UNKNOWN';
+      else points = '';
+    }
+    buffer += `${mobile},${till},${points}\n`;
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+  }
+  out.write(buffer);
+  await new Promise<void>((resolve, reject) => {
+    out.on('error', reject);
+    out.end(() => resolve());
+  });
+  return expected;
+}
+
+/** The template the generated Customer Promotion files are made for. */
+export function generatedPromotionTemplate(orgId: string, name = 'Festive bonus points') {
+  return {
+    org: orgId,
+    name,
+    profile: 'CUSTOMER_PROMOTION',
+    mapping: { customer: 'Mobile', storeCode: 'Till' },
+    config: { customerIdentifier: 'MOBILE', promotionName: 'Festive bonus', expiryStrategy: '365 days' },
+  };
+}

@@ -8,7 +8,7 @@ import type { ChunkWrites, Org, Store } from '../store/port.js';
  * express (`prepare` → `resolve`). The engine knows nothing else about any profile.
  */
 
-export const PROFILE_KEYS = ['TRACKERS'] as const;
+export const PROFILE_KEYS = ['TRACKERS', 'CUSTOMER_PROMOTION'] as const;
 export type ProfileKey = (typeof PROFILE_KEYS)[number];
 
 export type { FieldDefinition, FieldType, FieldValue, ParsedRow } from '../core/fields.js';

@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Expression, type Kysely, type Selectable, sql } from 'kysely';
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
 import type {
@@ -48,6 +48,13 @@ export abstract class KyselyStore implements Store {
   constructor(protected readonly db: Kysely<Database>) {}
 
   abstract commitChunk(commit: ChunkCommit): Promise<void>;
+  /**
+   * The right-hand side of `IN` for a list of keys. By default the list itself; an adapter may
+   * pass it as one parameter instead, so that a chunk's lookup is one short statement.
+   */
+  protected inList<T extends string | number>(keys: T[]): T[] | Expression<T> {
+    return keys;
+  }
   abstract loadReferenceData(data: ReferenceData): Promise<void>;
 
   async close(): Promise<void> {
@@ -120,7 +127,7 @@ export abstract class KyselyStore implements Store {
           .innerJoin('customers', (j) => j.onRef('customers.org_id', '=', 'cards.org_id').onRef('customers.user_id', '=', 'cards.user_id'))
           .select([`${column} as key`, 'customers.user_id', 'customers.group_id'])
           .where('cards.org_id', '=', orgId)
-          .where(column, 'in', slice as string[])
+          .where(column, 'in', this.inList(slice as string[]))
           .execute();
         for (const r of rows) out.push({ key: r.key as Key, userId: Number(r.user_id), groupId: nullableNumber(r.group_id) });
         continue;
@@ -130,7 +137,7 @@ export abstract class KyselyStore implements Store {
         .selectFrom('customers')
         .select([`${column} as key`, 'user_id', 'group_id'])
         .where('org_id', '=', orgId)
-        .where(column, 'in', slice as never[])
+        .where(column, 'in', this.inList(slice as never[]))
         .execute();
       for (const r of rows) out.push({ key: kind === 'USER_ID' ? Number(r.key) : (r.key as Key), userId: Number(r.user_id), groupId: nullableNumber(r.group_id) });
     }
@@ -150,7 +157,7 @@ export abstract class KyselyStore implements Store {
             .selectFrom('user_groups')
             .select([`${column} as key`, 'group_id'])
             .where('org_id', '=', orgId)
-            .where(column, 'in', slice as never[])
+            .where(column, 'in', this.inList(slice as never[]))
             .execute();
           break;
         }
@@ -163,7 +170,7 @@ export abstract class KyselyStore implements Store {
             .innerJoin('customers', (j) => j.onRef('customers.org_id', '=', 'user_groups.org_id').onRef('customers.user_id', '=', 'user_groups.primary_user_id'))
             .select([`${column} as key`, 'user_groups.group_id'])
             .where('user_groups.org_id', '=', orgId)
-            .where(column, 'in', slice as string[])
+            .where(column, 'in', this.inList(slice as string[]))
             .execute();
           break;
         }
@@ -173,7 +180,7 @@ export abstract class KyselyStore implements Store {
             .innerJoin('cards', (j) => j.onRef('cards.org_id', '=', 'user_groups.org_id').onRef('cards.user_id', '=', 'user_groups.primary_user_id'))
             .select(['cards.number as key', 'user_groups.group_id'])
             .where('user_groups.org_id', '=', orgId)
-            .where('cards.number', 'in', slice as string[])
+            .where('cards.number', 'in', this.inList(slice as string[]))
             .execute();
           break;
         default: {
@@ -190,7 +197,7 @@ export abstract class KyselyStore implements Store {
   async findTransactionsById(orgId: string, loyaltyLogIds: number[]): Promise<TransactionRecord[]> {
     const out: TransactionRecord[] = [];
     for (const slice of slices(loyaltyLogIds)) {
-      const rows = await this.transactionQuery(orgId).where('loyalty_log_id', 'in', slice).execute();
+      const rows = await this.transactionQuery(orgId).where('loyalty_log_id', 'in', this.inList(slice)).execute();
       for (const r of rows) out.push(toTransaction(r));
     }
     return out;
@@ -199,7 +206,7 @@ export abstract class KyselyStore implements Store {
   async findTransactionsByBill(orgId: string, billNumbers: string[]): Promise<TransactionRecord[]> {
     const out: TransactionRecord[] = [];
     for (const slice of slices(billNumbers)) {
-      const rows = await this.transactionQuery(orgId).where('bill_number', 'in', slice).execute();
+      const rows = await this.transactionQuery(orgId).where('bill_number', 'in', this.inList(slice)).execute();
       for (const r of rows) out.push(toTransaction(r));
     }
     return out;
@@ -219,7 +226,7 @@ export abstract class KyselyStore implements Store {
         .selectFrom('line_items')
         .select(['item_id', 'loyalty_log_id'])
         .where('org_id', '=', orgId)
-        .where('item_id', 'in', slice)
+        .where('item_id', 'in', this.inList(slice))
         .execute();
       for (const r of rows) out.push({ itemId: Number(r.item_id), loyaltyLogId: Number(r.loyalty_log_id) });
     }
@@ -234,7 +241,7 @@ export abstract class KyselyStore implements Store {
         .select(['loyalty_log_id', 'item_id', 'job_id'])
         .where('org_id', '=', orgId)
         .where('tracker_id', '=', trackerId)
-        .where('loyalty_log_id', 'in', slice)
+        .where('loyalty_log_id', 'in', this.inList(slice))
         .execute();
       for (const r of rows) out.push({ loyaltyLogId: Number(r.loyalty_log_id), itemId: nullableNumber(r.item_id), jobId: r.job_id });
     }
@@ -244,15 +251,15 @@ export abstract class KyselyStore implements Store {
   async findExisting(orgId: string, userIds: number[], storeCodes: string[], programIds: number[]): Promise<ExistingReferences> {
     const existing: ExistingReferences = { customers: new Map(), stores: new Set(), programs: new Set() };
     for (const slice of slices(userIds)) {
-      const rows = await this.db.selectFrom('customers').select(['user_id', 'group_id']).where('org_id', '=', orgId).where('user_id', 'in', slice).execute();
+      const rows = await this.db.selectFrom('customers').select(['user_id', 'group_id']).where('org_id', '=', orgId).where('user_id', 'in', this.inList(slice)).execute();
       for (const r of rows) existing.customers.set(Number(r.user_id), { groupId: nullableNumber(r.group_id) });
     }
     for (const slice of slices(storeCodes)) {
-      const rows = await this.db.selectFrom('stores').select('code').where('org_id', '=', orgId).where('code', 'in', slice).execute();
+      const rows = await this.db.selectFrom('stores').select('code').where('org_id', '=', orgId).where('code', 'in', this.inList(slice)).execute();
       for (const r of rows) existing.stores.add(r.code);
     }
     for (const slice of slices(programIds)) {
-      const rows = await this.db.selectFrom('programs').select('id').where('org_id', '=', orgId).where('id', 'in', slice).execute();
+      const rows = await this.db.selectFrom('programs').select('id').where('org_id', '=', orgId).where('id', 'in', this.inList(slice)).execute();
       for (const r of rows) existing.programs.add(Number(r.id));
     }
     return existing;

@@ -18,9 +18,10 @@ export function insertIfAbsentSql(table: string, columns: readonly string[], key
   return upsertSql(table, columns, keys, columns);
 }
 
-/** A plain multi-column INSERT. */
-export function insertSql(table: string, columns: readonly string[]): string {
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+/** A plain INSERT of `rows` rows. */
+export function insertSql(table: string, columns: readonly string[], rows = 1): string {
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
 }
 
 export const TRACKER_VALUE_COLUMNS = ['org_id', 'tracker_id', 'loyalty_log_id', 'item_id', 'value', 'user_id', 'group_id', 'job_id', 'row_number'] as const;

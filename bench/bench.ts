@@ -1,0 +1,93 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
+import { loadReferenceData } from '../src/org/reference-data.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { saveTemplate } from '../src/templates/service.js';
+
+/**
+ * `npm run bench -- --customers N --rows M [--json]`: an org of N customers and N transactions,
+ * a Trackers file of M rows (one in 33 invalid), imported end to end on a SQLite file, against
+ * the floor of the same file put into an unindexed table by `sqlite3 .import`.
+ */
+
+const { values } = parseArgs({
+  options: {
+    customers: { type: 'string', default: '1000000' },
+    rows: { type: 'string', default: '1000000' },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const customers = Number(values.customers);
+const rows = Number(values.rows);
+const say = (s: string) => {
+  if (!values.json) process.stderr.write(`${s}\n`);
+};
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-bench-'));
+const dbFile = path.join(dir, 'bench.db');
+const csvFile = path.join(dir, 'trackers.csv');
+
+let t = performance.now();
+const store = await SqliteStore.open(dbFile);
+const org = generateOrg('bench', customers);
+await loadReferenceData(org, store);
+const orgLoadSeconds = (performance.now() - t) / 1000;
+say(`org load: ${customers} customers and transactions in ${orgLoadSeconds.toFixed(1)} s`);
+const saved = await saveTemplate(generatedTrackersTemplate('bench'), store);
+await store.close();
+
+t = performance.now();
+const expected = await writeTrackersFile(csvFile, rows, customers);
+say(`file: ${rows} rows, ${(fs.statSync(csvFile).size / 1024 / 1024).toFixed(1)} MB, written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+const child = spawnSync(process.execPath, [path.join(here, 'import-child.js'), dbFile, csvFile, 'bench', saved.id], { encoding: 'utf8', maxBuffer: 1 << 24 });
+if (child.status !== 0) {
+  process.stderr.write(child.stderr);
+  throw new Error(`the import process exited with ${child.status}`);
+}
+const result = JSON.parse(child.stdout.trim()) as { seconds: number; peakRssMb: number; summary: { status: string; rows: Record<string, number>; errorCounts: Record<string, number> } };
+say(`import: ${result.summary.status}, rows ${JSON.stringify(result.summary.rows)} in ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+const expectedRejected = Object.values(expected).reduce((a, b) => a + b, 0);
+if (result.summary.rows.rejected !== expectedRejected) {
+  throw new Error(`expected ${expectedRejected} rejected rows (${JSON.stringify(expected)}), got ${JSON.stringify(result.summary.errorCounts)}`);
+}
+
+let floorSeconds: number | null = null;
+try {
+  execFileSync('sqlite3', ['-version'], { stdio: 'ignore' });
+  const floorDb = path.join(dir, 'floor.db');
+  t = performance.now();
+  execFileSync('sqlite3', [floorDb, '-cmd', '.mode csv', `.import ${csvFile} floor`], { stdio: 'ignore' });
+  floorSeconds = (performance.now() - t) / 1000;
+  say(`floor: sqlite3 .import of the same file in ${floorSeconds.toFixed(2)} s`);
+} catch {
+  say('floor: the sqlite3 command is missing (apt-get install -y sqlite3); no floor measured');
+}
+
+const out = {
+  customers,
+  rows,
+  seconds: round(result.seconds),
+  rowsPerSecond: Math.round(rows / result.seconds),
+  peakRssMb: round(result.peakRssMb),
+  floorSeconds: floorSeconds === null ? null : round(floorSeconds),
+  floorRatio: floorSeconds === null ? null : round(result.seconds / floorSeconds),
+  orgLoadSeconds: round(orgLoadSeconds),
+  status: result.summary.status,
+  rejected: result.summary.rows.rejected,
+};
+if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+else process.stdout.write(`${rows} rows in ${out.seconds} s: ${out.rowsPerSecond} rows/s, peak RSS ${out.peakRssMb} MB, ${out.floorRatio ?? '?'}× the sqlite3 .import floor\n`);
+if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
+else say(`kept: ${dir}`);
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

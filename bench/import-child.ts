@@ -1,0 +1,23 @@
+import { createJob, runJob } from '../src/jobs/runner.js';
+import { summarise } from '../src/jobs/summary.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+
+/**
+ * The measured part of the benchmark, in a process of its own so that its peak memory is the
+ * import's alone: one job, from QUEUED to its end. Prints one JSON line.
+ */
+const [dbFile, csvFile, orgId, template] = process.argv.slice(2);
+if (!dbFile || !csvFile || !orgId || !template) {
+  process.stderr.write('usage: import-child DB CSV ORG TEMPLATE\n');
+  process.exit(2);
+}
+const store = await SqliteStore.open(dbFile);
+const started = process.hrtime.bigint();
+const job = await createJob(store, { orgId, template, filePath: csvFile, allowDuplicate: true });
+const done = await runJob(store, job.id);
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+await store.close();
+const usage = process.resourceUsage();
+process.stdout.write(
+  `${JSON.stringify({ seconds, peakRssMb: usage.maxRSS / 1024, userSeconds: usage.userCPUTime / 1e6, systemSeconds: usage.systemCPUTime / 1e6, summary: summarise(done) })}\n`,
+);

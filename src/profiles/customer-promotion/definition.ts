@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { CUSTOMER_COLUMN_NAMES, type SharedConfig, sharedConfigShape } from '../shared/config.js';
+import type { FieldDefinition, ProfileDefinition } from '../types.js';
+import { customerPromotionSuccessReport, prepareCustomerPromotion } from './rules.js';
+
+/** Customer Promotion (`CUSTOMER_PROMOTION`): promotional points to customers or user groups. */
+
+export const CUSTOMER_PROMOTION_FIELDS = [
+  { key: 'customer', label: 'Mobile/Email/External ID/User ID/Card Number/Card External ID', type: 'string', aliases: ['Customer'] },
+  { key: 'group', label: 'User Group2 Identifier (Fleet Group Identifier)', type: 'string', aliases: ['User Group2 Identifier', 'Fleet Group Identifier', 'User Group', 'Group ID'] },
+  { key: 'storeCode', label: 'Till IUN Or Store Ext Id (Store Code)', type: 'string', aliases: ['Store Code', 'Store', 'Till', 'Till IUN', 'Till Code', 'Store Ext Id', 'Store External Id'] },
+  { key: 'points', label: 'Points', type: 'points', aliases: ['Point', 'Promotional Points', 'Points Awarded'] },
+] as const satisfies readonly FieldDefinition[];
+
+const idOrName = z.union([z.number().int().positive(), z.string().trim().min(1)]);
+
+export const customerPromotionConfigSchema = z
+  .object({
+    ...sharedConfigShape(['MOBILE', 'EMAIL', 'EXTERNAL_ID', 'USER_ID', 'CARD_NUMBER', 'CARD_EXTERNAL_ID'] as const),
+    promotionName: z.string({ error: 'a promotion name of 1 to 100 characters is required' }).min(1).max(100),
+    program: idOrName.nullish(),
+    expiryStrategy: idOrName.nullish(),
+    promotionIdentifier: z.string().trim().min(1).max(100).nullish(),
+  })
+  .strict();
+
+export type CustomerPromotionConfig = z.output<typeof customerPromotionConfigSchema> & SharedConfig;
+
+export const customerPromotionProfile: ProfileDefinition<CustomerPromotionConfig> = {
+  key: 'CUSTOMER_PROMOTION',
+  label: 'Customer Promotion',
+  fields: CUSTOMER_PROMOTION_FIELDS,
+  configSchema: customerPromotionConfigSchema,
+  extraNames: (field, config) => (field === 'customer' ? CUSTOMER_COLUMN_NAMES[config.customerIdentifier] : []),
+  awardsUnderPromotion: true,
+  userPromotionIdentifier: (config) => config.promotionIdentifier ?? null,
+  prepare: prepareCustomerPromotion,
+  successReport: customerPromotionSuccessReport,
+};
