@@ -183,11 +183,17 @@ program
       const job = await createJob(store, { orgId: opts.org, template: opts.template, filePath: file, dryRun: opts.dryRun, allowDuplicate: opts.allowDuplicate });
       if (!g.json) process.stderr.write(`Job ${job.id} started\n`);
       const bar = progressFor(g);
-      const done = await runJob(store, job.id, { onProgress: (p) => bar.update(p) });
+      const done = await runJob(store, job.id, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
       bar.end();
       await finishJob(store, g, done, opts);
     }),
   );
+
+/** The largest file a job accepts: `$LOYALTY_MAX_FILE_MB` megabytes, or the runner's default. */
+function maxFileBytes(): number | undefined {
+  const mb = Number(process.env.LOYALTY_MAX_FILE_MB);
+  return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : undefined;
+}
 
 const job = program.command('job').description('jobs');
 job
@@ -231,7 +237,7 @@ job
   .action(async (jobId: string, opts: ReportOptions, cmd: Command) =>
     withStore(cmd, async (store, g) => {
       const bar = progressFor(g);
-      const done = await runJob(store, jobId, { onProgress: (p) => bar.update(p) });
+      const done = await runJob(store, jobId, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
       bar.end();
       await finishJob(store, g, done, opts);
     }),
