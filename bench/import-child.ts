@@ -14,7 +14,7 @@ if (!dbFile || !csvFile || !orgId || !template) {
 const store = await SqliteStore.open(dbFile);
 const started = process.hrtime.bigint();
 const job = await createJob(store, { orgId, template, filePath: csvFile, allowDuplicate: true });
-const done = await runJob(store, job.id);
+const done = await runJob(store, job.id, { chunkRows: Number(process.env.BENCH_CHUNK_ROWS) || undefined });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 await store.close();
 const usage = process.resourceUsage();

@@ -29,7 +29,9 @@ export async function writeErrorReport(store: Store, job: JobRecord, file: strin
     await write(out, BOM);
     if (header) await write(out, `${Papa.unparse([header.map(guardCell)], { delimiter })}\r\n`);
     for await (const page of store.rejections(job.id)) {
-      const rows = page.map((r) => [...r.cells.map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)]);
+      // A short row is padded so that the three columns stand under their own headers.
+      const width = job.header?.length ?? 0;
+      const rows = page.map((r) => [...padded(r.cells, width).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)]);
       await write(out, `${Papa.unparse(rows, { delimiter })}\r\n`);
       count += page.length;
     }
@@ -56,6 +58,10 @@ export async function writeSuccessReport(store: Store, job: JobRecord, file: str
     await close(out);
   }
   return count;
+}
+
+function padded(cells: string[], width: number): string[] {
+  return cells.length >= width ? cells : [...cells, ...new Array<string>(width - cells.length).fill('')];
 }
 
 async function write(out: fs.WriteStream, text: string): Promise<void> {

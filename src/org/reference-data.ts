@@ -179,7 +179,8 @@ export async function checkReferenceData(input: unknown, store: Store): Promise<
     stores: new Set<string>(),
     programs: new Set<number>(),
   };
-  for (const g of f.userGroups) for (const u of [g.primaryUserId, ...g.memberUserIds]) if (!fileUsers.has(u)) named.users.add(u);
+  // Every member's stored group matters (a customer belongs to at most one group), in the file or not.
+  for (const g of f.userGroups) for (const u of [g.primaryUserId, ...g.memberUserIds]) named.users.add(u);
   for (const t of f.transactions) {
     if (!fileUsers.has(t.userId)) named.users.add(t.userId);
     if (!fileStores.has(t.storeCode)) named.stores.add(t.storeCode);

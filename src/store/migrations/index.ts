@@ -81,7 +81,12 @@ const initial: Migration = {
       .addColumn('amount', text, (c) => c.notNull())
       .addPrimaryKeyConstraint('transactions_pk', ['org_id', 'loyalty_log_id'])
       .execute();
-    await db.schema.createIndex('transactions_bill').on('transactions').columns(['org_id', 'bill_number']).execute();
+    // Covering: a chunk's bill lookup reads the index alone, never the table.
+    await db.schema
+      .createIndex('transactions_bill')
+      .on('transactions')
+      .columns(['org_id', 'bill_number', 'store_code', 'local_date', 'user_id', 'group_id', 'loyalty_log_id'])
+      .execute();
     await db.schema
       .createTable('line_items')
       .addColumn('org_id', text, (c) => c.notNull())
