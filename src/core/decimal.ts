@@ -13,8 +13,11 @@ export function parseDecimal(text: string): DecimalParse {
   if (!m) return { ok: false, reason: 'syntax' };
   const fraction = m[1] ?? m[2] ?? '';
   if (fraction.replace(/0+$/, '').length > MAX_SCALE) return { ok: false, reason: 'scale' };
-  return { ok: true, value: canonical(text) };
+  return { ok: true, value: CANONICAL.test(text) ? text : canonical(text) };
 }
+
+/** Already the shortest exact form (most cells are): no sign but -, no padding zeros. */
+const CANONICAL = /^(?:0|-?(?:[1-9]\d*(?:\.\d*[1-9])?|0\.\d*[1-9]))$/;
 
 /** The shortest exact form: no exponent, no leading or trailing zeros, no negative zero. */
 export function canonical(text: string): string {

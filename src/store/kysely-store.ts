@@ -132,14 +132,15 @@ export abstract class KyselyStore implements Store {
         for (const r of rows) out.push({ key: r.key as Key, userId: Number(r.user_id), groupId: nullableNumber(r.group_id) });
         continue;
       }
+      // Rows come back in the port's shape (drivers return integers as numbers), with no copy.
       const column = CUSTOMER_COLUMNS[kind];
       const rows = await this.db
         .selectFrom('customers')
-        .select([`${column} as key`, 'user_id', 'group_id'])
+        .select([`${column} as key`, 'user_id as userId', 'group_id as groupId'])
         .where('org_id', '=', orgId)
         .where(column, 'in', this.inList(slice as never[]))
         .execute();
-      for (const r of rows) out.push({ key: kind === 'USER_ID' ? Number(r.key) : (r.key as Key), userId: Number(r.user_id), groupId: nullableNumber(r.group_id) });
+      for (const r of rows) out.push(r as CustomerMatch);
     }
     return out;
   }
@@ -198,7 +199,7 @@ export abstract class KyselyStore implements Store {
     const out: TransactionRecord[] = [];
     for (const slice of slices(loyaltyLogIds)) {
       const rows = await this.transactionQuery(orgId).where('loyalty_log_id', 'in', this.inList(slice)).execute();
-      for (const r of rows) out.push(toTransaction(r));
+      for (const r of rows) out.push(r as TransactionRecord);
     }
     return out;
   }
@@ -207,7 +208,7 @@ export abstract class KyselyStore implements Store {
     const out: TransactionRecord[] = [];
     for (const slice of slices(billNumbers)) {
       const rows = await this.transactionQuery(orgId).where('bill_number', 'in', this.inList(slice)).execute();
-      for (const r of rows) out.push(toTransaction(r));
+      for (const r of rows) out.push(r as TransactionRecord);
     }
     return out;
   }
@@ -215,7 +216,14 @@ export abstract class KyselyStore implements Store {
   private transactionQuery(orgId: string) {
     return this.db
       .selectFrom('transactions')
-      .select(['loyalty_log_id', 'bill_number', 'local_date', 'store_code', 'user_id', 'group_id'])
+      .select([
+        'loyalty_log_id as loyaltyLogId',
+        'bill_number as billNumber',
+        'local_date as localDate',
+        'store_code as storeCode',
+        'user_id as userId',
+        'group_id as groupId',
+      ])
       .where('org_id', '=', orgId);
   }
 
@@ -238,12 +246,12 @@ export abstract class KyselyStore implements Store {
     for (const slice of slices(loyaltyLogIds)) {
       const rows = await this.db
         .selectFrom('tracker_values')
-        .select(['loyalty_log_id', 'item_id', 'job_id'])
+        .select(['loyalty_log_id as loyaltyLogId', 'item_id as itemId', 'job_id as jobId'])
         .where('org_id', '=', orgId)
         .where('tracker_id', '=', trackerId)
         .where('loyalty_log_id', 'in', this.inList(slice))
         .execute();
-      for (const r of rows) out.push({ loyaltyLogId: Number(r.loyalty_log_id), itemId: nullableNumber(r.item_id), jobId: r.job_id });
+      for (const r of rows) out.push(r as TrackedValueKey);
     }
     return out;
   }
@@ -495,24 +503,6 @@ function* slices<T>(keys: T[]): Generator<T[]> {
 
 function nullableNumber(v: number | string | null): number | null {
   return v === null ? null : Number(v);
-}
-
-function toTransaction(r: {
-  loyalty_log_id: number;
-  bill_number: string;
-  local_date: string;
-  store_code: string;
-  user_id: number;
-  group_id: number | null;
-}): TransactionRecord {
-  return {
-    loyaltyLogId: Number(r.loyalty_log_id),
-    billNumber: r.bill_number,
-    localDate: r.local_date,
-    storeCode: r.store_code,
-    userId: Number(r.user_id),
-    groupId: nullableNumber(r.group_id),
-  };
 }
 
 function toTemplate(r: Selectable<Database['templates']> & Selectable<Database['template_versions']>): TemplateVersionRecord {

@@ -68,7 +68,9 @@ export class SqliteStore extends KyselyStore {
       const w = c.writes;
       switch (w.kind) {
         case 'trackerValues': {
-          this.insertMany('tracker_values', TRACKER_VALUE_COLUMNS, w.rows, (v) => [w.orgId, v.trackerId, v.loyaltyLogId, v.itemId, v.value, v.userId, v.groupId, c.jobId, v.rowNumber]);
+          this.insertMany('tracker_values', TRACKER_VALUE_COLUMNS, w.rows, (v, out) =>
+            out.push(w.orgId, v.trackerId, v.loyaltyLogId, v.itemId, v.value, v.userId, v.groupId, c.jobId, v.rowNumber),
+          );
           break;
         }
         case 'ledger': {
@@ -81,7 +83,8 @@ export class SqliteStore extends KyselyStore {
               new Date().toISOString(),
             );
           }
-          this.insertMany('points_ledger', LEDGER_COLUMNS, w.rows, (e) => [
+          this.insertMany('points_ledger', LEDGER_COLUMNS, w.rows, (e, out) =>
+            out.push(
             w.orgId,
             c.jobId,
             e.rowNumber,
@@ -94,7 +97,8 @@ export class SqliteStore extends KyselyStore {
             e.tillCode,
             e.issuedAt,
             e.expiresAt,
-          ]);
+            ),
+          );
           break;
         }
         case 'none':
@@ -122,17 +126,21 @@ export class SqliteStore extends KyselyStore {
   };
 
   /** Inserts rows `ROWS_PER_INSERT` at a time: one native call per statement is what costs. */
-  private insertMany<T>(table: string, columns: readonly string[], rows: T[], values: (row: T) => unknown[]): void {
+  private insertMany<T>(table: string, columns: readonly string[], rows: T[], values: (row: T, out: unknown[]) => void): void {
     const many = this.statement(insertSql(table, columns, ROWS_PER_INSERT));
     const one = this.statement(insertSql(table, columns));
-    let i = 0;
     const params: unknown[] = [];
+    let i = 0;
     for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
       params.length = 0;
-      for (let j = i; j < i + ROWS_PER_INSERT; j++) params.push(...values(rows[j]!));
+      for (let j = i; j < i + ROWS_PER_INSERT; j++) values(rows[j]!, params);
       many.run(params);
     }
-    for (; i < rows.length; i++) one.run(values(rows[i]!));
+    for (; i < rows.length; i++) {
+      params.length = 0;
+      values(rows[i]!, params);
+      one.run(params);
+    }
   }
 
   async loadReferenceData(data: ReferenceData): Promise<void> {
