@@ -163,7 +163,9 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
 
   const flush = async () => {
     const chunkTotal = rows.length + rejections.length;
-    const result = rows.length > 0 ? await prepared.resolve(rows) : { rejected: [], writes: { kind: 'none' } as const, accepted: 0 };
+    // Resolved even when empty: a chunk's writes may carry more than rows (the promotion a
+    // Customer Promotion import creates with its first chunk, whatever that chunk holds).
+    const result = await prepared.resolve(rows);
     for (const r of result.rejected) rejections.push({ rowNumber: r.row.rowNumber, cells: r.row.cells, ...r.issue });
     for (const r of rejections) counts.errorCounts[r.code] = (counts.errorCounts[r.code] ?? 0) + 1;
     counts.valid += result.accepted;
