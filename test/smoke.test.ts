@@ -18,3 +18,22 @@ describe('a Trackers import end to end', () => {
     expect(values).toEqual([{ trackerId: 11, loyaltyLogId: 90001, itemId: null, value: '12.5', userId: 1002, groupId: null, jobId: job.id, rowNumber: 2 }]);
   });
 });
+
+describe('what a job reports about its columns and duplicates', () => {
+  it('lists as matched automatically only the fields the job reads', async () => {
+    ({ store } = await tempStore());
+    await loadOrg(store);
+    const csv = ['Mobile,Loyalty Log Id,Store Code,Bill Number,Tracked Value', '919876543210,90002,S001,B-2,1'].join('\n');
+    const { job } = await runImport(store, { mapping: { customer: 'Mobile' }, config: { tracker: 11, billIdentification: 'LOYALTY_LOG_ID' } }, csv);
+    expect(job.status).toBe('COMPLETED');
+    expect(job.autoMapped).toEqual({ loyaltyLogId: 'Loyalty Log Id', trackedValue: 'Tracked Value' });
+  });
+
+  it('names the cell of a row that repeats an earlier row of the file', async () => {
+    ({ store } = await tempStore());
+    await loadOrg(store);
+    const csv = ['Mobile,Loyalty Log Id,Tracked Value', '919876543210,90002,1', '919876543210,90002,2'].join('\n');
+    const { rejections } = await runImport(store, { config: { tracker: 11, billIdentification: 'LOYALTY_LOG_ID' } }, csv);
+    expect(rejections.map((r) => [r.rowNumber, r.code, r.field, r.value])).toEqual([[3, 'DUPLICATE_IN_FILE', 'loyaltyLogId', '90002']]);
+  });
+});

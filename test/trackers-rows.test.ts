@@ -384,7 +384,7 @@ describe('dry run', () => {
     const expected: Array<[number, string, string | null]> = [
       [3, 'DUPLICATE_IN_FILE', 'loyaltyLogId'],
       [4, 'ALREADY_TRACKED', 'trackedValue'],
-      [5, 'OUTSIDE_TRACKER_WINDOW', 'transactionDate'],
+      [5, 'OUTSIDE_TRACKER_WINDOW', 'loyaltyLogId'],
       [6, 'TRANSACTION_CUSTOMER_MISMATCH', 'loyaltyLogId'],
       [7, 'CUSTOMER_NOT_FOUND', 'customer'],
       [8, 'INVALID_NUMBER', 'trackedValue'],

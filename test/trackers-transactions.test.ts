@@ -376,8 +376,8 @@ describe('the tracker window', () => {
     expect(job.status).toBe('COMPLETED_WITH_ERRORS');
     expect(job.counts).toEqual({ total: 5, valid: 3, rejected: 2, imported: 3, errorCounts: { OUTSIDE_TRACKER_WINDOW: 2 } });
     expect(codes(rejections)).toEqual([
-      [2, 'OUTSIDE_TRACKER_WINDOW', 'transactionDate'],
-      [4, 'OUTSIDE_TRACKER_WINDOW', 'transactionDate'],
+      [2, 'OUTSIDE_TRACKER_WINDOW', 'loyaltyLogId'],
+      [4, 'OUTSIDE_TRACKER_WINDOW', 'loyaltyLogId'],
     ]);
     expect(rejections[0]!.message).toContain('2024-12-31');
     expect(rejections[1]!.message).toContain('2026-01-01');
@@ -397,8 +397,8 @@ describe('the tracker window', () => {
     const csv = lines(BY_LOG_ID, '919876543211,90001,1', '919876543210,90002,2', '919876543210,90012,3');
     const { job, rejections } = await runImport(store, byLogId('March 2025'), csv);
     expect(codes(rejections)).toEqual([
-      [2, 'OUTSIDE_TRACKER_WINDOW', 'transactionDate'],
-      [4, 'OUTSIDE_TRACKER_WINDOW', 'transactionDate'],
+      [2, 'OUTSIDE_TRACKER_WINDOW', 'loyaltyLogId'],
+      [4, 'OUTSIDE_TRACKER_WINDOW', 'loyaltyLogId'],
     ]);
     expect(await store.trackerValues('acme', 15)).toEqual([tv(job.id, { row: 3, tx: 90002, value: '2', user: 1001, tracker: 15 })]);
   });

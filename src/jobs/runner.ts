@@ -121,7 +121,10 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
     promotionIdentifier: version.promotionIdentifier,
   });
 
-  const scan = await scanFile(job.filePath, body, prepared, profile.fields, (f) => profile.extraNames(f, config.data));
+  // Only the fields this job reads are matched (and reported as matched automatically).
+  const used = new Set([...prepared.mandatoryFields, ...prepared.optionalFields]);
+  const fields = profile.fields.filter((f) => used.has(f.key));
+  const scan = await scanFile(job.filePath, body, prepared, fields, (f) => profile.extraNames(f, config.data));
   if (job.fileSha256 !== null && job.fileSha256 !== scan.sha256) {
     // Not a FileError: the job keeps what it committed and stays resumable once the file is back.
     throw new JobRequestError(`The file "${job.filePath}" changed since job ${job.id} started; put the original file back to resume the job`);

@@ -42,6 +42,8 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   // In a dry run nothing is written, so keys seen in earlier chunks are remembered here; in an
   // import the store has them (with this job's id), which keeps memory flat for any file size.
   const seenInDryRun = new Set<string>();
+  // The cell a window rejection points at: the date, or the id when the row has no date.
+  const idField = standard ? 'transactionDate' : 'loyaltyLogId';
   const keyOf = (loyaltyLogId: number, itemId: number | null) => `${loyaltyLogId}:${itemId ?? 0}`;
   const belongs = (tx: TransactionRecord, party: Party) => (config.userGroup2Enabled ? tx.groupId === party.groupId : tx.userId === party.userId);
 
@@ -136,7 +138,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
         return (
           reject(
             a.row,
-            issue('OUTSIDE_TRACKER_WINDOW', 'transactionDate', d, `Transaction ${a.tx!.loyaltyLogId} of ${d} is outside the window of tracker "${tracker.name}" (${tracker.windowStart} to ${tracker.windowEnd})`),
+            issue('OUTSIDE_TRACKER_WINDOW', idField, a.row.raw[idField]!, `Transaction ${a.tx!.loyaltyLogId} of ${d} is outside the window of tracker "${tracker.name}" (${tracker.windowStart} to ${tracker.windowEnd})`),
           )
         );
       });
@@ -152,7 +154,8 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
         const target = `transaction ${a.tx!.loyaltyLogId}${a.itemId !== null ? `, item ${a.itemId}` : ''}`;
         const owner = existing.get(key);
         if (seen.has(key) || owner === ctx.jobId) {
-          reject(a.row, issue('DUPLICATE_IN_FILE', lineItems ? 'itemId' : standard ? 'billNumber' : 'loyaltyLogId', key, `An earlier row of this file already tracks ${target}; the first one stands`));
+          const field = lineItems ? 'itemId' : standard ? 'billNumber' : 'loyaltyLogId';
+          reject(a.row, issue('DUPLICATE_IN_FILE', field, a.row.raw[field]!, `An earlier row of this file already tracks ${target}; the first one stands`));
           continue;
         }
         if (owner !== undefined) {
