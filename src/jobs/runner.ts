@@ -164,27 +164,47 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
   let rejections: Rejection[] = [];
   let lastRow = job.checkpointRow;
 
-  const flush = async () => {
-    const chunkTotal = rows.length + rejections.length;
+  // Chunk N+1's lookups of reference data start before chunk N is resolved and committed, so
+  // that a store that can read in parallel (a reader thread, a connection pool) overlaps them.
+  interface Chunk {
+    rows: ParsedRow[];
+    rejections: Rejection[];
+    lastRow: number;
+    lookups: Promise<unknown>;
+  }
+  let inflight: Chunk | null = null;
+
+  const finish = async (chunk: Chunk) => {
+    const chunkTotal = chunk.rows.length + chunk.rejections.length;
     // Resolved even when empty: a chunk's writes may carry more than rows (the promotion a
     // Customer Promotion import creates with its first chunk, whatever that chunk holds).
-    const result = await prepared.resolve(rows);
-    for (const r of result.rejected) rejections.push({ rowNumber: r.row.rowNumber, cells: r.row.cells, ...r.issue });
-    for (const r of rejections) counts.errorCounts[r.code] = (counts.errorCounts[r.code] ?? 0) + 1;
+    const result = await prepared.resolve(chunk.rows, await chunk.lookups);
+    const rejected = chunk.rejections;
+    for (const r of result.rejected) rejected.push({ rowNumber: r.row.rowNumber, cells: r.row.cells, ...r.issue });
+    for (const r of rejected) counts.errorCounts[r.code] = (counts.errorCounts[r.code] ?? 0) + 1;
     counts.valid += result.accepted;
-    counts.rejected += rejections.length;
+    counts.rejected += rejected.length;
     counts.total += chunkTotal;
     if (!job.dryRun) counts.imported += result.accepted;
     await store.commitChunk({
       jobId: job.id,
-      checkpointRow: lastRow,
+      checkpointRow: chunk.lastRow,
       counts,
-      rejections,
+      rejections: rejected,
       writes: job.dryRun ? { kind: 'none' } : result.writes,
     });
     options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: counts.total, known: scan.rows });
+  };
+
+  const cut = async () => {
+    const next: Chunk = { rows, rejections, lastRow, lookups: prepared.prefetch(rows) };
+    // Its failure surfaces when the chunk is finished; until then it must not count as unhandled.
+    next.lookups.catch(() => undefined);
     rows = [];
     rejections = [];
+    const previous = inflight;
+    inflight = next;
+    if (previous) await finish(previous);
   };
 
   const reader = new CsvReader(fileBytes(job.filePath), csvOptions(body));
@@ -196,10 +216,11 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
       if (parsedRow.ok) rows.push(parsedRow.row);
       else rejections.push({ rowNumber: record.rowNumber, cells: record.cells, ...parsedRow.issue });
       lastRow = record.rowNumber;
-      if (rows.length + rejections.length >= chunkRows) await flush();
+      if (rows.length + rejections.length >= chunkRows) await cut();
     }
   }
-  if (rows.length + rejections.length > 0) await flush();
+  if (rows.length + rejections.length > 0) await cut();
+  if (inflight) await finish(inflight);
 
   const status = job.dryRun ? 'VALIDATED' : counts.rejected === 0 ? 'COMPLETED' : 'COMPLETED_WITH_ERRORS';
   await store.updateJob(job.id, { status, finishedAt: new Date().toISOString() });

@@ -32,14 +32,23 @@ export interface ChunkResult {
   accepted: number;
 }
 
-/** A profile made ready for one job against the org as it is now. */
-export interface PreparedProfile {
+/**
+ * A profile made ready for one job against the org as it is now. `P` is what `prefetch` finds
+ * for a chunk.
+ */
+export interface PreparedProfile<P = unknown> {
   /** The fields a row must have, under this configuration and the org's data (a tracker's type). */
   mandatoryFields: string[];
   /** Fields read when the row has them; any other column is ignored. */
   optionalFields: string[];
-  /** Applies the profile's rules to a chunk of parsed rows, with one lookup per kind of key. */
-  resolve(rows: ParsedRow[]): Promise<ChunkResult>;
+  /**
+   * A chunk's lookups of reference data (customers, groups, transactions), one per kind of key.
+   * They do not depend on what earlier chunks wrote, so the engine runs them ahead, while the
+   * previous chunk is resolved and committed.
+   */
+  prefetch(rows: ParsedRow[]): Promise<P>;
+  /** Applies the profile's rules to a chunk, given its prefetched reference data. */
+  resolve(rows: ParsedRow[], prefetched: P): Promise<ChunkResult>;
 }
 
 export interface SuccessReport {

@@ -1,8 +1,8 @@
 import { type ExpiryRule, expiresAt } from '../../core/expiry.js';
-import { FileError } from '../../core/error-codes.js';
+import { FileError, type RowIssue } from '../../core/error-codes.js';
 import { isoInZone } from '../../core/timezone.js';
 import type { ExpiryStrategy, LedgerRow, Program, Promotion } from '../../store/port.js';
-import { isIssue, resolveParties } from '../shared/parties.js';
+import { isIssue, type Party, resolveParties } from '../shared/parties.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';
 import type { CustomerPromotionConfig } from './definition.js';
@@ -34,16 +34,16 @@ export async function prepareCustomerPromotion(ctx: PrepareContext<CustomerPromo
   const issuedAt = isoInZone(org.timezone, issuedAtMs);
   const expiry = expiresAt(ruleOf(strategy), issuedAtMs, org.timezone);
 
-  return {
+  const prepared: PreparedProfile<Array<Party | RowIssue>> = {
     mandatoryFields: [...(config.userGroup2Enabled ? ['group'] : ['customer']), 'storeCode', 'points'],
     optionalFields: config.userGroup2Enabled ? ['customer'] : [],
-    async resolve(rows: ParsedRow[]): Promise<ChunkResult> {
+    prefetch: (rows) => resolveParties(rows, org, config, store),
+    async resolve(rows: ParsedRow[], parties): Promise<ChunkResult> {
       if (promotion === null) throw new Error('a Customer Promotion job runs with its template version\'s promotion identifier');
       const award = promotion;
       const rejected: ChunkResult['rejected'] = [];
       const entries: LedgerRow[] = [];
-      // 3. The customer (or group) is found.
-      const parties = await resolveParties(rows, org, config, store);
+      // 3. The customer (or group) is found (looked up by prefetch).
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;
         const party = parties[i]!;
@@ -74,6 +74,7 @@ export async function prepareCustomerPromotion(ctx: PrepareContext<CustomerPromo
       return { rejected, writes: { kind: 'ledger', orgId: org.id, rows: entries, promotion: award }, accepted: entries.length };
     },
   };
+  return prepared;
 }
 
 function pickProgram(programs: Program[], config: CustomerPromotionConfig, orgId: string): Program {

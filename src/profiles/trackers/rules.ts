@@ -1,6 +1,6 @@
 import { localDate, type ParsedDate } from '../../core/date-format.js';
 import { FileError, type RowIssue, issue } from '../../core/error-codes.js';
-import type { TrackerValueRow, TransactionRecord } from '../../store/port.js';
+import type { LineItemRecord, TrackerValueRow, TransactionRecord } from '../../store/port.js';
 import { isIssue, type Party, resolveParties } from '../shared/parties.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';
@@ -47,10 +47,20 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   const keyOf = (loyaltyLogId: number, itemId: number | null) => `${loyaltyLogId}:${itemId ?? 0}`;
   const belongs = (tx: TransactionRecord, party: Party) => (config.userGroup2Enabled ? tx.groupId === party.groupId : tx.userId === party.userId);
 
-  return {
+  const prepared: PreparedProfile<TrackersPrefetch> = {
     mandatoryFields,
     optionalFields: config.userGroup2Enabled ? ['customer'] : [],
-    async resolve(rows: ParsedRow[]): Promise<ChunkResult> {
+    async prefetch(rows) {
+      const [parties, transactions, items] = await Promise.all([
+        resolveParties(rows, org, config, store),
+        standard
+          ? store.findTransactionsByBill(org.id, [...new Set(rows.map((r) => r.values.billNumber as string))])
+          : store.findTransactionsById(org.id, [...new Set(rows.map((r) => r.values.loyaltyLogId as number))]),
+        lineItems ? store.findLineItems(org.id, [...new Set(rows.map((r) => r.values.itemId as number))]) : Promise.resolve([]),
+      ]);
+      return { parties, transactions, items };
+    },
+    async resolve(rows, { parties, transactions, items: itemList }): Promise<ChunkResult> {
       const rejected: ChunkResult['rejected'] = [];
       const reject = (row: ParsedRow, i: RowIssue): false => {
         rejected.push({ row, issue: i });
@@ -58,7 +68,6 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
       };
 
       // 3. The customer (or group) is found.
-      const parties = await resolveParties(rows, org, config, store);
       type Alive = { row: ParsedRow; party: Party; storeCode?: string; tx?: TransactionRecord; itemId: number | null };
       let alive: Alive[] = [];
       for (let i = 0; i < rows.length; i++) {
@@ -79,9 +88,8 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
 
       // 5. The transaction is found, and is the row's customer's or group's.
       if (standard) {
-        const bills = [...new Set(alive.map((a) => a.row.values.billNumber as string))];
         const byBill = new Map<string, TransactionRecord[]>();
-        for (const tx of await store.findTransactionsByBill(org.id, bills)) {
+        for (const tx of transactions) {
           const list = byBill.get(tx.billNumber);
           if (list) list.push(tx);
           else byBill.set(tx.billNumber, [tx]);
@@ -109,8 +117,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
           return true;
         });
       } else {
-        const ids = [...new Set(alive.map((a) => a.row.values.loyaltyLogId as number))];
-        const byId = new Map((await store.findTransactionsById(org.id, ids)).map((t) => [t.loyaltyLogId, t]));
+        const byId = new Map(transactions.map((t) => [t.loyaltyLogId, t]));
         alive = alive.filter((a) => {
           const id = a.row.values.loyaltyLogId as number;
           const tx = byId.get(id);
@@ -123,8 +130,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
 
       // 6. The item is a line item of that transaction (LINEITEM trackers).
       if (lineItems) {
-        const itemIds = [...new Set(alive.map((a) => a.itemId!))];
-        const items = new Map((await store.findLineItems(org.id, itemIds)).map((li) => [li.itemId, li.loyaltyLogId]));
+        const items = new Map(itemList.map((li) => [li.itemId, li.loyaltyLogId]));
         alive = alive.filter((a) => {
           if (items.get(a.itemId!) === a.tx!.loyaltyLogId) return true;
           return reject(a.row, issue('LINE_ITEM_NOT_FOUND', 'itemId', a.row.raw.itemId!, `Item ${a.itemId} is not a line item of transaction ${a.tx!.loyaltyLogId}`));
@@ -176,6 +182,14 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
       return { rejected, writes: { kind: 'trackerValues', orgId: org.id, rows: writes }, accepted: writes.length };
     },
   };
+  return prepared;
+}
+
+/** What a chunk's lookups found, before the rules run. */
+interface TrackersPrefetch {
+  parties: Array<Party | RowIssue>;
+  transactions: TransactionRecord[];
+  items: LineItemRecord[];
 }
 
 function mismatch(field: string, value: string, tx: TransactionRecord, party: Party, groups: boolean): RowIssue {
