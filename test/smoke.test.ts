@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store/port.js';
-import { codes, loadOrg, runImport, tempStore } from './helpers.js';
+import path from 'node:path';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { codes, loadOrg, runImport, tempDir, tempStore } from './helpers.js';
 
 let store: Store;
 afterEach(async () => store?.close());
@@ -35,5 +37,42 @@ describe('what a job reports about its columns and duplicates', () => {
     const csv = ['Mobile,Loyalty Log Id,Tracked Value', '919876543210,90002,1', '919876543210,90002,2'].join('\n');
     const { rejections } = await runImport(store, { config: { tracker: 11, billIdentification: 'LOYALTY_LOG_ID' } }, csv);
     expect(rejections.map((r) => [r.rowNumber, r.code, r.field, r.value])).toEqual([[3, 'DUPLICATE_IN_FILE', 'loyaltyLogId', '90002']]);
+  });
+});
+
+describe('lookups on a reader thread', () => {
+  it('give the same outcome as lookups on the main connection, across chunks', async () => {
+    const outcomes = [];
+    for (const readerThread of [false, true]) {
+      const dir = tempDir();
+      const file = path.join(dir, 'x.db');
+      const s = await SqliteStore.open(file, { readerThread });
+      try {
+        await loadOrg(s);
+        const csv = [
+          'Mobile,Bill Number,Transaction Date,Store Code,Tracked Value',
+          '919876543211,B-1,2025-03-01,S001,1',
+          '919876543210,B-2,2025-03-02,S001,2',
+          '919876543210,B-2,2025-03-02,S001,3',
+          '919999999999,B-3,2025-03-02,S002,4',
+          '919876543212,B-3,2025-03-02,S002,5',
+        ].join('\n');
+        const { job, rejections } = await runImport(s, { config: { tracker: 'Spend 2025' } }, csv, { chunkRows: 2 });
+        const values = (await s.trackerValues('acme', 11)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value]);
+        outcomes.push({ counts: job.counts, rejections: codes(rejections), values });
+      } finally {
+        await s.close();
+      }
+    }
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[0]!.rejections).toEqual([
+      [4, 'DUPLICATE_IN_FILE', 'billNumber'],
+      [5, 'CUSTOMER_NOT_FOUND', 'customer'],
+    ]);
+    expect(outcomes[0]!.values).toEqual([
+      [2, 90001, '1'],
+      [3, 90002, '2'],
+      [6, 90003, '5'],
+    ]);
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { FileError } from '../core/error-codes.js';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../demo/generate.js';
+import { runJobInThread } from '../jobs/run-in-thread.js';
 import { JobRequestError, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
@@ -50,13 +51,18 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
+/** Where the store is: `--db`, `$LOYALTY_DB`, or the default file. */
+function storeLocation(g: Globals): string {
+  return g.db || process.env.LOYALTY_DB || DEFAULT_DB;
+}
+
 function globals(cmd: Command): Globals {
   return cmd.optsWithGlobals() as Globals;
 }
 
 async function withStore<T>(cmd: Command, work: (store: Store, g: Globals) => Promise<T>): Promise<T> {
   const g = globals(cmd);
-  const store = await openStore(g.db);
+  const store = await openStore(storeLocation(g));
   try {
     return await work(store, g);
   } finally {
@@ -183,7 +189,7 @@ program
       const job = await createJob(store, { orgId: opts.org, template: opts.template, filePath: file, dryRun: opts.dryRun, allowDuplicate: opts.allowDuplicate });
       if (!g.json) process.stderr.write(`Job ${job.id} started\n`);
       const bar = progressFor(g);
-      const done = await runJob(store, job.id, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
+      const done = await runJobInThread(storeLocation(g), job.id, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
       bar.end();
       await finishJob(store, g, done, opts);
     }),
@@ -237,7 +243,7 @@ job
   .action(async (jobId: string, opts: ReportOptions, cmd: Command) =>
     withStore(cmd, async (store, g) => {
       const bar = progressFor(g);
-      const done = await runJob(store, jobId, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
+      const done = await runJobInThread(storeLocation(g), jobId, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
       bar.end();
       await finishJob(store, g, done, opts);
     }),

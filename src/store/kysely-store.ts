@@ -1,4 +1,4 @@
-import { type Expression, type Kysely, type Selectable, sql } from 'kysely';
+import { type Compilable, type Expression, type Kysely, type Selectable, sql } from 'kysely';
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
 import type {
@@ -54,6 +54,15 @@ export abstract class KyselyStore implements Store {
    */
   protected inList<T extends string | number>(keys: T[]): T[] | Expression<T> {
     return keys;
+  }
+
+  /**
+   * Runs a lookup of reference data. By default on the store's connection; an adapter may run
+   * it on another (a reader thread, a pool) so that it overlaps the main connection's writes.
+   * Lookups that must see this connection's own writes (existing tracker values) do not use it.
+   */
+  protected lookup<O>(query: { execute(): Promise<O[]> } & Compilable<O>): Promise<O[]> {
+    return query.execute();
   }
   abstract loadReferenceData(data: ReferenceData): Promise<void>;
 
@@ -122,24 +131,24 @@ export abstract class KyselyStore implements Store {
     for (const slice of slices(keys)) {
       if (kind === 'CARD_NUMBER' || kind === 'CARD_EXTERNAL_ID') {
         const column = kind === 'CARD_NUMBER' ? 'cards.number' : 'cards.external_id';
-        const rows = await this.db
+        const rows = await this.lookup(this.db
           .selectFrom('cards')
           .innerJoin('customers', (j) => j.onRef('customers.org_id', '=', 'cards.org_id').onRef('customers.user_id', '=', 'cards.user_id'))
           .select([`${column} as key`, 'customers.user_id', 'customers.group_id'])
           .where('cards.org_id', '=', orgId)
           .where(column, 'in', this.inList(slice as string[]))
-          .execute();
+          );
         for (const r of rows) out.push({ key: r.key as Key, userId: Number(r.user_id), groupId: nullableNumber(r.group_id) });
         continue;
       }
       // Rows come back in the port's shape (drivers return integers as numbers), with no copy.
       const column = CUSTOMER_COLUMNS[kind];
-      const rows = await this.db
+      const rows = await this.lookup(this.db
         .selectFrom('customers')
         .select([`${column} as key`, 'user_id as userId', 'group_id as groupId'])
         .where('org_id', '=', orgId)
         .where(column, 'in', this.inList(slice as never[]))
-        .execute();
+        );
       for (const r of rows) out.push(r as CustomerMatch);
     }
     return out;
@@ -154,35 +163,35 @@ export abstract class KyselyStore implements Store {
         case 'EXTERNAL_ID':
         case 'PRIMARY_USER_ID': {
           const column = kind === 'GROUP_ID' ? 'group_id' : kind === 'EXTERNAL_ID' ? 'external_id' : 'primary_user_id';
-          rows = await this.db
+          rows = await this.lookup(this.db
             .selectFrom('user_groups')
             .select([`${column} as key`, 'group_id'])
             .where('org_id', '=', orgId)
             .where(column, 'in', this.inList(slice as never[]))
-            .execute();
+            );
           break;
         }
         case 'PRIMARY_USER_MOBILE':
         case 'PRIMARY_USER_EMAIL':
         case 'PRIMARY_USER_EXTERNAL_ID': {
           const column = kind === 'PRIMARY_USER_MOBILE' ? 'customers.mobile' : kind === 'PRIMARY_USER_EMAIL' ? 'customers.email' : 'customers.external_id';
-          rows = await this.db
+          rows = await this.lookup(this.db
             .selectFrom('user_groups')
             .innerJoin('customers', (j) => j.onRef('customers.org_id', '=', 'user_groups.org_id').onRef('customers.user_id', '=', 'user_groups.primary_user_id'))
             .select([`${column} as key`, 'user_groups.group_id'])
             .where('user_groups.org_id', '=', orgId)
             .where(column, 'in', this.inList(slice as string[]))
-            .execute();
+            );
           break;
         }
         case 'PRIMARY_USER_CARD_NO':
-          rows = await this.db
+          rows = await this.lookup(this.db
             .selectFrom('user_groups')
             .innerJoin('cards', (j) => j.onRef('cards.org_id', '=', 'user_groups.org_id').onRef('cards.user_id', '=', 'user_groups.primary_user_id'))
             .select(['cards.number as key', 'user_groups.group_id'])
             .where('user_groups.org_id', '=', orgId)
             .where('cards.number', 'in', this.inList(slice as string[]))
-            .execute();
+            );
           break;
         default: {
           const never: never = kind;
@@ -198,7 +207,7 @@ export abstract class KyselyStore implements Store {
   async findTransactionsById(orgId: string, loyaltyLogIds: number[]): Promise<TransactionRecord[]> {
     const out: TransactionRecord[] = [];
     for (const slice of slices(loyaltyLogIds)) {
-      const rows = await this.transactionQuery(orgId).where('loyalty_log_id', 'in', this.inList(slice)).execute();
+      const rows = await this.lookup(this.transactionQuery(orgId).where('loyalty_log_id', 'in', this.inList(slice)));
       for (const r of rows) out.push(r as TransactionRecord);
     }
     return out;
@@ -207,7 +216,7 @@ export abstract class KyselyStore implements Store {
   async findTransactionsByBill(orgId: string, billNumbers: string[]): Promise<TransactionRecord[]> {
     const out: TransactionRecord[] = [];
     for (const slice of slices(billNumbers)) {
-      const rows = await this.transactionQuery(orgId).where('bill_number', 'in', this.inList(slice)).execute();
+      const rows = await this.lookup(this.transactionQuery(orgId).where('bill_number', 'in', this.inList(slice)));
       for (const r of rows) out.push(r as TransactionRecord);
     }
     return out;
@@ -230,12 +239,12 @@ export abstract class KyselyStore implements Store {
   async findLineItems(orgId: string, itemIds: number[]): Promise<LineItemRecord[]> {
     const out: LineItemRecord[] = [];
     for (const slice of slices(itemIds)) {
-      const rows = await this.db
+      const rows = await this.lookup(this.db
         .selectFrom('line_items')
         .select(['item_id', 'loyalty_log_id'])
         .where('org_id', '=', orgId)
         .where('item_id', 'in', this.inList(slice))
-        .execute();
+        );
       for (const r of rows) out.push({ itemId: Number(r.item_id), loyaltyLogId: Number(r.loyalty_log_id) });
     }
     return out;

@@ -8,5 +8,5 @@ export async function openStore(location: string = process.env.LOYALTY_DB || DEF
   if (/^postgres(ql)?:\/\//.test(location)) {
     throw new Error('PostgreSQL stores are not available in this version yet; use a SQLite file path for --db');
   }
-  return SqliteStore.open(location);
+  return SqliteStore.open(location, { readerThread: true });
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { type Expression, Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { type Compilable, type Expression, Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { ReaderThread } from './reader-thread.js';
 import { KyselyStore } from '../kysely-store.js';
 import { migrationProvider } from '../migrations/index.js';
 import type { ChunkCommit, ReferenceData } from '../port.js';
@@ -25,22 +26,38 @@ export class SqliteStore extends KyselyStore {
   private constructor(
     private readonly raw: BetterSqlite3.Database,
     db: Kysely<Database>,
+    private readonly reader: ReaderThread | null,
   ) {
     super(db);
   }
 
-  /** Opens (creating when absent) the SQLite file and applies every migration. */
-  static async open(file: string): Promise<SqliteStore> {
+  /**
+   * Opens (creating when absent) the SQLite file and applies every migration. With
+   * `readerThread`, lookups of reference data run on a second connection in a worker thread.
+   */
+  static async open(file: string, options: { readerThread?: boolean } = {}): Promise<SqliteStore> {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const raw = new BetterSqlite3(file);
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
     raw.pragma('busy_timeout = 5000');
-    raw.pragma('cache_size = -16384');
+    raw.pragma('cache_size = -4096');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error;
-    return new SqliteStore(raw, db);
+    const reader = options.readerThread && file !== ':memory:' ? new ReaderThread(file) : null;
+    return new SqliteStore(raw, db, reader);
+  }
+
+  override async close(): Promise<void> {
+    await this.reader?.close();
+    await super.close();
+  }
+
+  protected override lookup<O>(query: { execute(): Promise<O[]> } & Compilable<O>): Promise<O[]> {
+    if (!this.reader) return query.execute();
+    const compiled = query.compile();
+    return this.reader.all<O>(compiled.sql, compiled.parameters);
   }
 
   /** A chunk's keys travel as one JSON parameter: the statement stays short whatever the chunk. */

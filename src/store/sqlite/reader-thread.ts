@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A second, read-only connection to the SQLite file, in a worker thread: a chunk's lookups of
+ * reference data run there while the main thread resolves and commits the previous chunk. WAL
+ * mode lets it read while the main connection writes; it sees every committed chunk.
+ */
+
+// The thread's code is inline (CommonJS, run with eval), so that it is the same whether the
+// product runs from its build or its TypeScript sources.
+const THREAD = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -4096');
+const statements = new Map();
+parentPort.on('message', ({ id, sql, params }) => {
+  try {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    parentPort.postMessage({ id, rows: statement.all(params) });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message || error) });
+  }
+});
+`;
+
+type Pending = { resolve: (rows: unknown[]) => void; reject: (error: Error) => void };
+
+export class ReaderThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  constructor(file: string) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(THREAD, { eval: true, workerData: { file, driver } });
+    this.worker.on('message', (m: { id: number; rows?: unknown[]; error?: string }) => {
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      if (this.pending.size === 0) this.worker.unref();
+      if (m.error !== undefined) p.reject(new Error(m.error));
+      else p.resolve(m.rows!);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the SQLite reader thread exited with code ${code}`)));
+    // An idle reader must not keep the process alive; one with a query under way must.
+    this.worker.unref();
+  }
+
+  /** Runs a SELECT on the reader connection. */
+  all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<R[]>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (rows: unknown[]) => void, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, sql, params });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error('the store is closed');
+    await this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}
