@@ -4,25 +4,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
+import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../src/demo/generate.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
 
 /**
- * `npm run bench -- --customers N --rows M [--json]`: an org of N customers and N transactions,
- * a Trackers file of M rows (one in 33 invalid), imported end to end on a SQLite file, against
- * the floor of the same file put into an unindexed table by `sqlite3 .import`.
+ * `npm run bench -- --customers N --rows M [--profile trackers|promotion] [--json]`: an org of N
+ * customers and N transactions, a Trackers (or Customer Promotion) file of M rows, one in 33
+ * invalid, imported end to end on a SQLite file as `loyalty-import import` runs it, against the
+ * floor of the same file put into an unindexed table by `sqlite3 .import`.
  */
 
 const { values } = parseArgs({
   options: {
     customers: { type: 'string', default: '1000000' },
     rows: { type: 'string', default: '1000000' },
+    profile: { type: 'string', default: 'trackers' },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
+const profile = values.profile;
+if (profile !== 'trackers' && profile !== 'promotion') throw new Error(`--profile is trackers or promotion, not "${profile}"`);
 const customers = Number(values.customers);
 const rows = Number(values.rows);
 const say = (s: string) => {
@@ -32,7 +36,7 @@ const say = (s: string) => {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-bench-'));
 const dbFile = path.join(dir, 'bench.db');
-const csvFile = path.join(dir, 'trackers.csv');
+const csvFile = path.join(dir, `${profile}.csv`);
 
 let t = performance.now();
 const store = await SqliteStore.open(dbFile);
@@ -40,11 +44,11 @@ const org = generateOrg('bench', customers);
 await loadReferenceData(org, store);
 const orgLoadSeconds = (performance.now() - t) / 1000;
 say(`org load: ${customers} customers and transactions in ${orgLoadSeconds.toFixed(1)} s`);
-const saved = await saveTemplate(generatedTrackersTemplate('bench'), store);
+const saved = await saveTemplate(profile === 'trackers' ? generatedTrackersTemplate('bench') : generatedPromotionTemplate('bench'), store);
 await store.close();
 
 t = performance.now();
-const expected = await writeTrackersFile(csvFile, rows, customers);
+const expected = profile === 'trackers' ? await writeTrackersFile(csvFile, rows, customers) : await writePromotionFile(csvFile, rows, customers);
 say(`file: ${rows} rows, ${(fs.statSync(csvFile).size / 1024 / 1024).toFixed(1)} MB, written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
 const child = spawnSync(process.execPath, [path.join(here, 'import-child.js'), dbFile, csvFile, 'bench', saved.id], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -72,6 +76,7 @@ try {
 }
 
 const out = {
+  profile,
   customers,
   rows,
   seconds: round(result.seconds),
