@@ -108,6 +108,28 @@ export function generateOrg(orgId: string, customers: number): ReferenceDataFile
   };
 }
 
+/** Writes lines to a file through a 1 MiB buffer; `close` flushes and waits for the file. */
+function lineWriter(file: string) {
+  const out = fs.createWriteStream(file);
+  let buffer = '';
+  return {
+    async line(text: string) {
+      buffer += `${text}\n`;
+      if (buffer.length > 1 << 20) {
+        if (!out.write(buffer)) await once(out, 'drain');
+        buffer = '';
+      }
+    },
+    close() {
+      out.write(buffer);
+      return new Promise<void>((resolve, reject) => {
+        out.on('error', reject);
+        out.end(() => resolve());
+      });
+    },
+  };
+}
+
 /** The kinds of invalid row a generated Trackers file mixes in, in turn. */
 export const GENERATED_INVALID_KINDS = ['CUSTOMER_NOT_FOUND', 'INVALID_NUMBER', 'STORE_NOT_FOUND', 'TRANSACTION_NOT_FOUND', 'INVALID_DATE', 'MISSING_VALUE'] as const;
 
@@ -117,9 +139,9 @@ export const GENERATED_INVALID_KINDS = ['CUSTOMER_NOT_FOUND', 'INVALID_NUMBER', 
  * expected count of rejections per code.
  */
 export async function writeTrackersFile(file: string, rows: number, customers: number, invalidEvery = 33): Promise<Record<string, number>> {
-  const out = fs.createWriteStream(file);
+  const out = lineWriter(file);
+  await out.line('Mobile,Bill No,Date,Store,Value');
   const expected: Record<string, number> = {};
-  let buffer = 'Mobile,Bill No,Date,Store,Value\n';
   let invalid = 0;
   const accepted = new Uint8Array(customers + 1);
   for (let r = 0; r < rows; r++) {
@@ -144,17 +166,9 @@ export async function writeTrackersFile(file: string, rows: number, customers: n
     } else {
       accepted[u] = 1;
     }
-    buffer += `${mobile},${bill},${date},${store},${value}\n`;
-    if (buffer.length > 1 << 20) {
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
-    }
+    await out.line(`${mobile},${bill},${date},${store},${value}`);
   }
-  out.write(buffer);
-  await new Promise<void>((resolve, reject) => {
-    out.on('error', reject);
-    out.end(() => resolve());
-  });
+  await out.close();
   return expected;
 }
 
@@ -179,9 +193,9 @@ export const GENERATED_PROMOTION_INVALID_KINDS = ['CUSTOMER_NOT_FOUND', 'INVALID
  * in `invalidEvery` is invalid. Returns the expected count of rejections per code.
  */
 export async function writePromotionFile(file: string, rows: number, customers: number, invalidEvery = 33): Promise<Record<string, number>> {
-  const out = fs.createWriteStream(file);
+  const out = lineWriter(file);
+  await out.line('Mobile,Till,Points');
   const expected: Record<string, number> = {};
-  let buffer = 'Mobile,Till,Points\n';
   let invalid = 0;
   for (let r = 0; r < rows; r++) {
     const u = (r % customers) + 1;
@@ -196,17 +210,9 @@ export async function writePromotionFile(file: string, rows: number, customers: 
       else if (kind === 'STORE_NOT_FOUND') till = 'T-UNKNOWN';
       else points = '';
     }
-    buffer += `${mobile},${till},${points}\n`;
-    if (buffer.length > 1 << 20) {
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
-    }
+    await out.line(`${mobile},${till},${points}`);
   }
-  out.write(buffer);
-  await new Promise<void>((resolve, reject) => {
-    out.on('error', reject);
-    out.end(() => resolve());
-  });
+  await out.close();
   return expected;
 }
 

@@ -411,60 +411,40 @@ export abstract class KyselyStore implements Store {
     return row ? toJob(row) : null;
   }
 
-  async *rejections(jobId: string): AsyncIterable<Rejection[]> {
-    let after = 0;
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('job_rejections')
-        .selectAll()
-        .where('job_id', '=', jobId)
-        .where('row_number', '>', after)
-        .orderBy('row_number')
-        .limit(PAGE)
-        .execute();
-      if (rows.length === 0) return;
-      after = Number(rows[rows.length - 1]!.row_number);
-      yield rows.map((r) => ({
+  rejections(jobId: string): AsyncIterable<Rejection[]> {
+    return pagesByRow(
+      (after) =>
+        this.db.selectFrom('job_rejections').selectAll().where('job_id', '=', jobId).where('row_number', '>', after).orderBy('row_number').limit(PAGE).execute(),
+      (r) => ({
         rowNumber: Number(r.row_number),
         code: r.code as RowErrorCode,
         field: r.field,
         value: r.value,
         message: r.message,
         cells: JSON.parse(r.cells) as string[],
-      }));
-    }
+      }),
+    );
   }
 
-  async *trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]> {
-    let after = 0;
-    for (;;) {
-      const rows = await this.db
-        .selectFrom('tracker_values')
-        .selectAll()
-        .where('job_id', '=', jobId)
-        .where('row_number', '>', after)
-        .orderBy('row_number')
-        .limit(PAGE)
-        .execute();
-      if (rows.length === 0) return;
-      after = Number(rows[rows.length - 1]!.row_number);
-      yield rows.map(toTrackerValue);
-    }
+  trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]> {
+    return pagesByRow(
+      (after) =>
+        this.db.selectFrom('tracker_values').selectAll().where('job_id', '=', jobId).where('row_number', '>', after).orderBy('row_number').limit(PAGE).execute(),
+      toTrackerValue,
+    );
   }
 
-  async *ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]> {
-    let after = 0;
-    for (;;) {
-      const rows = await this.ledgerQuery()
-        .where('points_ledger.job_id', '=', jobId)
-        .where('points_ledger.row_number', '>', after)
-        .orderBy('points_ledger.row_number')
-        .limit(PAGE)
-        .execute();
-      if (rows.length === 0) return;
-      after = Number(rows[rows.length - 1]!.row_number);
-      yield rows.map(toLedgerEntry);
-    }
+  ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]> {
+    return pagesByRow(
+      (after) =>
+        this.ledgerQuery()
+          .where('points_ledger.job_id', '=', jobId)
+          .where('points_ledger.row_number', '>', after)
+          .orderBy('points_ledger.row_number')
+          .limit(PAGE)
+          .execute(),
+      toLedgerEntry,
+    );
   }
 
   async trackerValues(orgId: string, trackerId: number): Promise<StoredTrackerValue[]> {
@@ -505,6 +485,17 @@ const CUSTOMER_COLUMNS = {
   EXTERNAL_ID: 'external_id',
   USER_ID: 'user_id',
 } as const satisfies Record<Exclude<CustomerKeyKind, 'CARD_NUMBER' | 'CARD_EXTERNAL_ID'>, string>;
+
+/** A job's rows in row order, a page at a time (keyset paging on the row number). */
+async function* pagesByRow<R extends { row_number: number }, T>(page: (after: number) => Promise<R[]>, map: (row: R) => T): AsyncIterable<T[]> {
+  let after = 0;
+  for (;;) {
+    const rows = await page(after);
+    if (rows.length === 0) return;
+    after = Number(rows[rows.length - 1]!.row_number);
+    yield rows.map(map);
+  }
+}
 
 function* slices<T>(keys: T[]): Generator<T[]> {
   for (let i = 0; i < keys.length; i += IN_LIST) yield keys.slice(i, i + IN_LIST);
