@@ -23,7 +23,7 @@ import { fileBytes, sha256 } from './file-source.js';
  * checkpoint, so every row is written exactly once.
  */
 
-export const DEFAULT_CHUNK_ROWS = 5_000;
+export const DEFAULT_CHUNK_ROWS = 2_000;
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 export interface NewJobRequest {
