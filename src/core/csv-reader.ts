@@ -186,14 +186,9 @@ async function* parseRecords(text: AsyncIterable<string>, options: CsvOptions): 
       );
     }
     const consumed = final ? buffer.length : result.meta.cursor;
-    const hasQuotes = buffer.lastIndexOf(options.quote, consumed) !== -1;
     const records: CsvRecord[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const cells = rows[i]!;
-      records[i] = { rowNumber: row++, cells };
-      line += 1;
-      if (hasQuotes) for (const cell of cells) line += countNewlines(cell, 0, cell.length);
-    }
+    for (let i = 0; i < rows.length; i++) records[i] = { rowNumber: row++, cells: rows[i]! };
+    line += countNewlines(buffer, 0, consumed);
     buffer = buffer.slice(consumed);
     return records;
   };

@@ -15,7 +15,7 @@ const DIGITS = /^\d+$/;
 
 const countries = new Set<string>(getCountries());
 const callingCodes = new Set<string>(getCountries().map((c) => getCountryCallingCode(c)));
-const possibleMemo = new Map<string, boolean>();
+const possibleMemo = new Map<string, Map<number, boolean>>();
 const nationalPatterns = new Map<CountryCode, { pattern: RegExp; prefix: string }>();
 const nationalMemo = new Map<string, string | null>();
 
@@ -87,11 +87,15 @@ function isPossibleInternational(digits: string): boolean {
     }
   }
   if (!cc) return false;
-  const key = `${cc}|${digits.length}`;
-  let possible = possibleMemo.get(key);
+  let byLength = possibleMemo.get(cc);
+  if (!byLength) {
+    byLength = new Map();
+    possibleMemo.set(cc, byLength);
+  }
+  let possible = byLength.get(digits.length);
   if (possible === undefined) {
     possible = isPossiblePhoneNumber(`+${digits}`);
-    possibleMemo.set(key, possible);
+    byLength.set(digits.length, possible);
   }
   return possible;
 }
