@@ -4,14 +4,15 @@ import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { FileError } from '../core/error-codes.js';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../demo/generate.js';
-import { runJobInThread } from '../jobs/run-in-thread.js';
+import { JobStoppedError, runJobInThread } from '../jobs/run-in-thread.js';
 import { JobRequestError, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
 import { balances } from '../ledger/balances.js';
 import { loadReferenceData } from '../org/reference-data.js';
-import { DEFAULT_DB, openStore } from '../store/open.js';
+import { DEFAULT_DB, openStore, storeLocation } from '../store/open.js';
 import type { JobRecord, Store } from '../store/port.js';
+import { JobConflictError } from '../store/job-conflict-error.js';
 import { ReferenceDataError } from '../store/reference-data-error.js';
 import { saveTemplate } from '../templates/service.js';
 import { progressBar } from './progress.js';
@@ -45,16 +46,11 @@ const program = new Command();
 program
   .name('loyalty-import')
   .description('Bulk data importer of a loyalty platform')
-  .option('--db <location>', `SQLite file or postgres:// URL (default: $LOYALTY_DB or ${DEFAULT_DB})`)
+  .option('--db <file>', `the SQLite file of the store (default: $LOYALTY_DB or ${DEFAULT_DB})`)
   .option('--json', 'print one JSON document on standard output')
   .showHelpAfterError()
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-
-/** Where the store is: `--db`, `$LOYALTY_DB`, or the default file. */
-function storeLocation(g: Globals): string {
-  return g.db || process.env.LOYALTY_DB || DEFAULT_DB;
-}
 
 function globals(cmd: Command): Globals {
   return cmd.optsWithGlobals() as Globals;
@@ -62,7 +58,7 @@ function globals(cmd: Command): Globals {
 
 async function withStore<T>(cmd: Command, work: (store: Store, g: Globals) => Promise<T>): Promise<T> {
   const g = globals(cmd);
-  const store = await openStore(storeLocation(g));
+  const store = await openStore(storeLocation(g.db));
   try {
     return await work(store, g);
   } finally {
@@ -120,10 +116,12 @@ interface ReportOptions {
 async function finishJob(store: Store, g: Globals, job: JobRecord, reports: ReportOptions): Promise<void> {
   const summary = summarise(job);
   const written: Record<string, { file: string; rows: number }> = {};
-  if (reports.errors && job.status !== 'FAILED') written.errors = { file: reports.errors, rows: await writeErrorReport(store, job, reports.errors) };
-  if (reports.success && job.status !== 'FAILED') written.success = { file: reports.success, rows: await writeSuccessReport(store, job, reports.success) };
+  const failed = job.status === 'FAILED';
+  if (reports.errors && !failed) written.errors = { file: reports.errors, rows: await writeErrorReport(store, job, reports.errors) };
+  if (reports.success && !failed) written.success = { file: reports.success, rows: await writeSuccessReport(store, job, reports.success) };
+  const skipped = failed && (reports.errors || reports.success) ? ['  no report written: the job FAILED before reading its rows (see the file error)'] : [];
   print(g, { ...summary, reports: written }, () =>
-    [describeJob(summary), ...Object.entries(written).map(([k, w]) => `  ${k} report: ${w.file} (${w.rows} rows)`)].join('\n'),
+    [describeJob(summary), ...Object.entries(written).map(([k, w]) => `  ${k} report: ${w.file} (${w.rows} rows)`), ...skipped].join('\n'),
   );
   if (job.status === 'FAILED') process.exitCode = 1;
 }
@@ -189,7 +187,7 @@ program
       const job = await createJob(store, { orgId: opts.org, template: opts.template, filePath: file, dryRun: opts.dryRun, allowDuplicate: opts.allowDuplicate });
       if (!g.json) process.stderr.write(`Job ${job.id} started\n`);
       const bar = progressFor(g);
-      const done = await runJobInThread(storeLocation(g), job.id, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
+      const done = await runJobInThread(storeLocation(g.db), job.id, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
       bar.end();
       await finishJob(store, g, done, opts);
     }),
@@ -243,7 +241,7 @@ job
   .action(async (jobId: string, opts: ReportOptions, cmd: Command) =>
     withStore(cmd, async (store, g) => {
       const bar = progressFor(g);
-      const done = await runJobInThread(storeLocation(g), jobId, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
+      const done = await runJobInThread(storeLocation(g.db), jobId, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
       bar.end();
       await finishJob(store, g, done, opts);
     }),
@@ -330,30 +328,46 @@ program
 
 function fail(error: unknown): void {
   if (error instanceof UsageError) {
-    process.stderr.write(`loyalty-import: ${error.message}\n`);
-    process.exitCode = 2;
+    usage(error.message);
     return;
   }
   const json = process.argv.includes('--json');
   let code = 'ERROR';
-  let message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const extra: Record<string, string> = {};
   if (error instanceof FileError || error instanceof CommandFailure) code = error.code;
   else if (error instanceof ReferenceDataError) code = 'INVALID_REFERENCE_DATA';
   else if (error instanceof JobRequestError) code = 'INVALID_REQUEST';
-  else if (!(error instanceof Error)) message = String(error);
-  else if (!(error as NodeJS.ErrnoException).code) message = error.stack ?? message;
-  if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
+  else if (error instanceof JobConflictError) code = 'JOB_CONFLICT';
+  else if (error instanceof JobStoppedError) {
+    code = 'JOB_STOPPED';
+    extra.jobId = error.jobId;
+  }
+  if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, ...extra } }, null, 2)}\n`);
   process.stderr.write(`loyalty-import: ${message}\n`);
+  // A trace is for whoever debugs the product, not for an operator.
+  if (process.env.LOYALTY_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;
+}
+
+/** A wrong command line: exit code 2, and with --json an error document on standard output. */
+function usage(message: string): void {
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message } }, null, 2)}\n`);
+  process.stderr.write(`loyalty-import: ${message}\n`);
+  process.exitCode = 2;
 }
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : 2;
+    if (error.exitCode === 0) process.exitCode = 0;
+    else {
+      // Commander has printed its message and the help to standard error already.
+      if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message: error.message.replace(/^error: /, '') } }, null, 2)}\n`);
+      process.exitCode = 2;
+    }
   } else {
     fail(error);
   }
 }
-

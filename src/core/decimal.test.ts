@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonical, isPositive, MAX_SCALE, parseDecimal, parsePositiveInteger, sum } from './decimal.js';
+import { canonical, MAX_SCALE, parseDecimal, parsePositiveInteger, sum } from './decimal.js';
 
 describe('parseDecimal', () => {
   it('reads decimals with a point into their shortest exact form', () => {
@@ -49,11 +49,6 @@ describe('decimal arithmetic', () => {
     expect(canonical('-0.0')).toBe('0');
   });
 
-  it('isPositive is true only above zero', () => {
-    expect(isPositive('0.000001')).toBe(true);
-    expect(isPositive('0')).toBe(false);
-    expect(isPositive('-1')).toBe(false);
-  });
 
   it('sum adds exactly, where binary floats would not', () => {
     expect(sum(['0.1', '0.2'])).toBe('0.3');

@@ -25,11 +25,6 @@ export function canonical(text: string): string {
   return b.eq(0) ? '0' : b.toFixed();
 }
 
-/** True when the decimal string is greater than zero. */
-export function isPositive(value: string): boolean {
-  return new Big(value).gt(0);
-}
-
 /** Exact sum of decimal strings. */
 export function sum(values: Iterable<string>): string {
   let total = new Big(0);

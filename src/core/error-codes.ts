@@ -37,27 +37,6 @@ export const ROW_ERROR_CODES = [
 export type FileErrorCode = (typeof FILE_ERROR_CODES)[number];
 export type RowErrorCode = (typeof ROW_ERROR_CODES)[number];
 
-/** What each row-level code means, in an operator's words (used in docs and the web page). */
-export const ROW_ERROR_MEANINGS = {
-  WRONG_COLUMN_COUNT: 'the row has more or fewer cells than the header',
-  MISSING_VALUE: 'a mandatory field is empty',
-  INVALID_IDENTIFIER: 'a customer or group identifier of the wrong form',
-  INVALID_NUMBER: 'an integer or decimal field that does not parse',
-  INVALID_DATE: "a date that does not parse with the template's format",
-  INVALID_POINTS: 'points not a decimal greater than zero',
-  CUSTOMER_NOT_FOUND: 'no such customer in the org',
-  GROUP_NOT_FOUND: 'no such user group in the org',
-  NOT_GROUP_MEMBER: "the row's customer is not a member of the row's group",
-  STORE_NOT_FOUND: 'no such store (or till), and no replacement configured',
-  TRANSACTION_NOT_FOUND: 'no transaction matches',
-  AMBIGUOUS_TRANSACTION: 'several transactions match',
-  TRANSACTION_CUSTOMER_MISMATCH: "the transaction is another customer's or group's",
-  LINE_ITEM_NOT_FOUND: 'the item is not a line item of the transaction',
-  OUTSIDE_TRACKER_WINDOW: "the transaction's date is outside the tracker's window",
-  ALREADY_TRACKED: 'the tracker already has a value for this transaction (and item)',
-  DUPLICATE_IN_FILE: 'an earlier row of the same file has the same key',
-} as const satisfies Record<RowErrorCode, string>;
-
 /** A file-level failure: thrown, caught by the job runner, recorded as the job's `fileError`. */
 export class FileError extends Error {
   constructor(

@@ -1,13 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { FileError } from '../core/error-codes.js';
 import { openStore } from '../store/open.js';
-import { JobRequestError, runJob } from './runner.js';
+import { runJob } from './runner.js';
 
 /** The worker side of `runJobInThread`: opens the store, runs the job, reports progress and the end. */
 const { location, jobId, chunkRows, maxFileBytes } = workerData as { location: string; jobId: string; chunkRows?: number; maxFileBytes?: number };
 const port = parentPort!;
 try {
-  const store = await openStore(location);
+  const store = await openStore(location, { readerThread: true });
   try {
     const job = await runJob(store, jobId, { chunkRows, maxFileBytes, onProgress: (progress) => port.postMessage({ progress }) });
     port.postMessage({ job });
@@ -16,5 +15,5 @@ try {
   }
 } catch (error) {
   const e = error instanceof Error ? error : new Error(String(error));
-  port.postMessage({ error: { name: e.name, message: e.message, code: e instanceof FileError ? e.code : undefined, request: e instanceof JobRequestError } });
+  port.postMessage({ error: { name: e.name, message: e.message, stack: e.stack } });
 }

@@ -1,19 +1,24 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
+import { finished } from 'node:stream/promises';
 import Papa from 'papaparse';
 import { profileOf } from '../profiles/registry.js';
 import type { ProfileKey } from '../profiles/types.js';
 import type { JobRecord, Store } from '../store/port.js';
+import { templateSchema } from '../templates/schema.js';
 
 /**
  * The job's reports, as CSV files an operator opens in a spreadsheet. The error report is the
  * file's header and every rejected row's cells as they were, plus row_number, error_code and
- * error_message: fixed and imported again as the next file, its extra columns are ignored.
+ * error_message, written with the template's CSV settings (delimiter, quote, header, the rows
+ * skipped at the top and bottom), so that the report itself, fixed, imports as the next file
+ * with the same template: its extra columns are ignored.
  */
 
 const BOM = '\ufeff';
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
+const END_MARKER = 'end of error report';
 
 /** Guards a cell against spreadsheet formula injection: `=cmd()` is written as `'=cmd()`. */
 export function guardCell(cell: string): string {
@@ -21,56 +26,66 @@ export function guardCell(cell: string): string {
 }
 
 /** Writes the error report of a job; returns how many rows it holds. */
-export async function writeErrorReport(store: Store, job: JobRecord, file: string, delimiter = ','): Promise<number> {
-  const out = fs.createWriteStream(file, { encoding: 'utf8' });
-  let count = 0;
-  try {
-    const header = job.header ? [...job.header, 'row_number', 'error_code', 'error_message'] : null;
-    await write(out, BOM);
-    if (header) await write(out, `${Papa.unparse([header.map(guardCell)], { delimiter })}\r\n`);
+export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
+  const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
+  const parsed = templateSchema.safeParse(version?.body);
+  const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', header: true, skipTop: 0, skipBottom: 0 };
+  const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.quote, newline: '\r\n' })}\r\n`;
+  // A short row is padded so that the three columns stand under their own headers.
+  const width = job.header?.length ?? 0;
+  return writeCsv(file, async (write) => {
+    await write('\r\n'.repeat(csv.skipTop));
+    if (csv.header && job.header) await write(unparse([[...job.header, 'row_number', 'error_code', 'error_message'].map(guardCell)]));
+    let count = 0;
     for await (const page of store.rejections(job.id)) {
-      // A short row is padded so that the three columns stand under their own headers.
-      const width = job.header?.length ?? 0;
-      const rows = page.map((r) => [...padded(r.cells, width).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)]);
-      await write(out, `${Papa.unparse(rows, { delimiter })}\r\n`);
+      await write(unparse(page.map((r) => [...padded(r.cells, width).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)])));
       count += page.length;
     }
-  } finally {
-    await close(out);
-  }
-  return count;
+    // The rows the template skips at the bottom, so that no rejected row is skipped instead.
+    for (let i = 0; i < csv.skipBottom; i++) await write(unparse([[END_MARKER]]));
+    return count;
+  });
 }
 
 /** Writes the success report of a job: what each imported row resolved to. */
 export async function writeSuccessReport(store: Store, job: JobRecord, file: string): Promise<number> {
   const report = profileOf(job.profile as ProfileKey).successReport;
-  const out = fs.createWriteStream(file, { encoding: 'utf8' });
-  let count = 0;
-  try {
-    await write(out, `${BOM}${Papa.unparse([report.columns as string[]])}\r\n`);
+  return writeCsv(file, async (write) => {
+    await write(`${Papa.unparse([report.columns as string[]])}\r\n`);
+    let count = 0;
     if (!job.dryRun) {
       for await (const page of report.rows(store, job.id)) {
-        await write(out, `${Papa.unparse(page.map((row) => row.map((v) => (v === null ? '' : String(v)))))}\r\n`);
+        await write(`${Papa.unparse(page.map((row) => row.map((v) => (v === null ? '' : String(v)))))}\r\n`);
         count += page.length;
       }
     }
-  } finally {
-    await close(out);
+    return count;
+  });
+}
+
+/** Writes a UTF-8 file with a byte-order mark (spreadsheets need it); any write error is thrown. */
+async function writeCsv(file: string, produce: (write: (text: string) => Promise<void>) => Promise<number>): Promise<number> {
+  const out = fs.createWriteStream(file, { encoding: 'utf8' });
+  let failure: Error | null = null;
+  out.on('error', (e) => {
+    failure ??= e;
+  });
+  const write = async (text: string) => {
+    if (failure) throw failure;
+    if (text && !out.write(text)) await once(out, 'drain');
+  };
+  try {
+    await write(BOM);
+    const count = await produce(write);
+    out.end();
+    await finished(out);
+    return count;
+  } catch (error) {
+    out.destroy();
+    throw new Error(`Cannot write the report "${file}": ${(failure ?? (error as Error)).message}`);
   }
-  return count;
 }
 
 function padded(cells: string[], width: number): string[] {
   return cells.length >= width ? cells : [...cells, ...new Array<string>(width - cells.length).fill('')];
-}
-
-async function write(out: fs.WriteStream, text: string): Promise<void> {
-  if (!out.write(text)) await once(out, 'drain');
-}
-
-function close(out: fs.WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    out.on('error', reject);
-    out.end(() => resolve());
-  });
 }

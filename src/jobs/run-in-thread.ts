@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { JobRecord } from '../store/port.js';
+import { JobConflictError } from '../store/job-conflict-error.js';
 import { JobRequestError, type RunOptions } from './runner.js';
 
 /**
@@ -15,23 +16,42 @@ export function runJobInThread(location: string, jobId: string, options: RunOpti
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 96 },
     });
     let settled = false;
-    worker.on('message', (m: { progress?: Parameters<NonNullable<RunOptions['onProgress']>>[0]; job?: JobRecord; error?: { name: string; message: string; request: boolean } }) => {
+    const stop = (error: Error) => {
+      settled = true;
+      reject(error);
+    };
+    worker.on('message', (m: { progress?: Progress; job?: JobRecord; error?: { name: string; message: string; stack?: string } }) => {
       if (m.progress) options.onProgress?.(m.progress);
       else if (m.job) {
         settled = true;
         resolve(m.job);
-      } else if (m.error) {
-        settled = true;
-        const error = m.error.request ? new JobRequestError(m.error.message) : new Error(m.error.message);
-        reject(error);
-      }
+      } else if (m.error) stop(rebuild(m.error, jobId));
     });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
-    });
+    worker.on('error', (error) => stop(new JobStoppedError(jobId, error.message)));
     worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the job thread stopped (exit code ${code}) before job ${jobId} finished; resume it with \`loyalty-import job resume ${jobId}\``));
+      if (!settled) stop(new JobStoppedError(jobId, `the job thread exited with code ${code}`));
     });
   });
+}
+
+type Progress = Parameters<NonNullable<RunOptions['onProgress']>>[0];
+
+/** A job that stopped before its end for a reason that is not the file's: it can be resumed. */
+export class JobStoppedError extends Error {
+  constructor(
+    readonly jobId: string,
+    reason: string,
+  ) {
+    super(`Job ${jobId} stopped before its end: ${reason}. What it committed is kept; resume it with \`loyalty-import job resume ${jobId}\``);
+    this.name = 'JobStoppedError';
+  }
+}
+
+function rebuild(e: { name: string; message: string; stack?: string }, jobId: string): Error {
+  let error: Error;
+  if (e.name === 'JobRequestError') error = new JobRequestError(e.message);
+  else if (e.name === 'JobConflictError') error = new JobConflictError(e.message);
+  else error = new JobStoppedError(jobId, e.message);
+  if (e.stack) error.stack = e.stack;
+  return error;
 }

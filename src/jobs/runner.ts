@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type ColumnMapping, resolveMapping } from '../core/column-mapping.js';
 import { CsvReader, type CsvOptions, type CsvRecord } from '../core/csv-reader.js';
 import { dateParserFor } from '../core/date-format.js';
-import { FileError, type RowErrorCode } from '../core/error-codes.js';
+import { FileError } from '../core/error-codes.js';
 import { createRowParser } from '../core/row-parser.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ParsedRow, PreparedProfile } from '../profiles/types.js';
@@ -80,18 +80,51 @@ export async function createJob(store: Store, request: NewJobRequest): Promise<J
 
 const TERMINAL = new Set(['VALIDATED', 'COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELLED']);
 
-/** Runs (or resumes) a job to its end and returns it. A file-level failure ends it FAILED. */
+/**
+ * Runs (or resumes) a job to its end and returns it. A file-level failure ends it FAILED, having
+ * written nothing. An import that already committed rows is never FAILED: a file-level problem
+ * found when it resumes (the org changed, the file changed) leaves it resumable, and throws.
+ */
 export async function runJob(store: Store, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
-  const job = await store.getJob(jobId);
+  let job = await store.getJob(jobId);
   if (!job) throw new JobRequestError(`No job with id "${jobId}"`);
   if (TERMINAL.has(job.status)) return job;
+  if (job.dryRun && job.checkpointRow > 0) {
+    // A dry run writes nothing but its rejections, and its duplicate check lives in memory:
+    // an interrupted one starts again from the first row.
+    await store.restartJob(job.id);
+    job = (await store.getJob(jobId))!;
+  }
+  const resuming = !job.dryRun && job.checkpointRow > 0;
   try {
+    if (resuming) await checkSameFile(job);
     await execute(store, job, options);
   } catch (error) {
     if (!(error instanceof FileError)) throw error;
+    if (resuming) {
+      await store.updateJob(job.id, { status: 'IMPORTING' });
+      throw new JobRequestError(
+        `Job ${job.id} has imported its rows up to row ${job.checkpointRow} and cannot go on: ${error.code}: ${error.message}. Nothing more was written; put this right and run \`loyalty-import job resume ${job.id}\``,
+      );
+    }
     await store.updateJob(job.id, { status: 'FAILED', fileError: { code: error.code, message: error.message }, finishedAt: new Date().toISOString() });
   }
   return (await store.getJob(jobId))!;
+}
+
+/** A resumed import reads the file it started with, or nothing. */
+async function checkSameFile(job: JobRecord): Promise<void> {
+  const hash = sha256();
+  try {
+    for await (const _ of fileBytes(job.filePath, hash)) {
+      // The hash sees every byte.
+    }
+  } catch {
+    throw new JobRequestError(`Job ${job.id} cannot resume: its file "${job.filePath}" cannot be read; put it back and run \`loyalty-import job resume ${job.id}\``);
+  }
+  if (hash.digest('hex') !== job.fileSha256) {
+    throw new JobRequestError(`Job ${job.id} cannot resume: the file "${job.filePath}" changed since the job started; put the original file back and run \`loyalty-import job resume ${job.id}\``);
+  }
 }
 
 async function execute(store: Store, job: JobRecord, options: RunOptions): Promise<void> {
@@ -126,20 +159,18 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
   const fields = profile.fields.filter((f) => used.has(f.key));
   const scan = await scanFile(job.filePath, body, prepared, fields, (f) => profile.extraNames(f, config.data));
   if (job.fileSha256 !== null && job.fileSha256 !== scan.sha256) {
-    // Not a FileError: the job keeps what it committed and stays resumable once the file is back.
-    throw new JobRequestError(`The file "${job.filePath}" changed since job ${job.id} started; put the original file back to resume the job`);
+    throw new JobRequestError(`Job ${job.id} cannot go on: the file "${job.filePath}" changed since the job started; put the original file back and run \`loyalty-import job resume ${job.id}\``);
   }
-  if (!job.dryRun && !job.allowDuplicate) {
-    const earlier = await store.findImportOfFile(job.templateId, job.templateVersion, scan.sha256, job.id);
-    if (earlier) {
-      throw new FileError(
-        'DUPLICATE_FILE',
-        `The same file was imported with this template version by job ${earlier.id} (${earlier.fileName}, ${earlier.createdAt}); pass --allow-duplicate to import it again`,
-      );
-    }
+  // The hash is recorded and checked against earlier imports in one step, so that two imports of
+  // the same file at once cannot both pass.
+  const earlier = await store.claimFile(job.id, scan.sha256);
+  if (earlier) {
+    throw new FileError(
+      'DUPLICATE_FILE',
+      `The same file was imported with this template version by job ${earlier.id} (${earlier.fileName}, ${earlier.createdAt}); pass --allow-duplicate to import it again`,
+    );
   }
   await store.updateJob(job.id, {
-    fileSha256: scan.sha256,
     header: scan.header,
     autoMapped: scan.mapping.autoMapped,
     rowsKnown: scan.rows,
@@ -277,9 +308,3 @@ function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Counts of a job's rejections by code, for messages. */
-export function describeCounts(errorCounts: Partial<Record<RowErrorCode, number>>): string {
-  return Object.entries(errorCounts)
-    .map(([code, n]) => `${code} ${n}`)
-    .join(', ');
-}

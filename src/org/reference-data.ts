@@ -174,25 +174,33 @@ export async function checkReferenceData(input: unknown, store: Store): Promise<
   const fileUsers = new Set(f.customers.map((c) => c.userId));
   const fileStores = new Set(f.stores.map((s) => s.code));
   const filePrograms = new Set(f.programs.map((p) => p.id));
+  const fileGroups = new Set(f.userGroups.map((g) => g.groupId));
   const named = {
     users: new Set<number>(),
     stores: new Set<string>(),
     programs: new Set<number>(),
+    groups: new Set<number>(),
   };
   // Every member's stored group matters (a customer belongs to at most one group), in the file or not.
   for (const g of f.userGroups) for (const u of [g.primaryUserId, ...g.memberUserIds]) named.users.add(u);
   for (const t of f.transactions) {
-    if (!fileUsers.has(t.userId)) named.users.add(t.userId);
+    // A group transaction's customer: their stored group tells whether they belong to it.
+    if (!fileUsers.has(t.userId) || t.groupId != null) named.users.add(t.userId);
     if (!fileStores.has(t.storeCode)) named.stores.add(t.storeCode);
+    if (t.groupId != null && !fileGroups.has(t.groupId)) named.groups.add(t.groupId);
   }
   for (const p of f.promotions) if (!filePrograms.has(p.programId)) named.programs.add(p.programId);
-  const existing = await store.findExisting(f.org.id, [...named.users], [...named.stores], [...named.programs]);
+  const existing = await store.findExisting(f.org.id, {
+    userIds: [...named.users],
+    storeCodes: [...named.stores],
+    programIds: [...named.programs],
+    groupIds: [...named.groups],
+  });
   const hasUser = (u: number) => fileUsers.has(u) || existing.customers.has(u);
 
   const groupIds = unique('groupId');
   const groupExt = unique('group externalId');
   const groupOf = new Map<number, number>();
-  const fileGroups = new Set(f.userGroups.map((g) => g.groupId));
   for (const g of f.userGroups) {
     const entry = `user group ${g.groupId}`;
     groupIds(g.groupId, entry);
@@ -215,6 +223,13 @@ export async function checkReferenceData(input: unknown, store: Store): Promise<
     loyaltyLogIds(t.loyaltyLogId, entry);
     if (!hasUser(t.userId)) throw new ReferenceDataError(`${entry}: userId ${t.userId} is not a customer of the org`);
     if (!fileStores.has(t.storeCode) && !existing.stores.has(t.storeCode)) throw new ReferenceDataError(`${entry}: storeCode "${t.storeCode}" is not a store of the org`);
+    if (t.groupId != null) {
+      if (!fileGroups.has(t.groupId) && !existing.groups.has(t.groupId)) throw new ReferenceDataError(`${entry}: groupId ${t.groupId} is not a user group of the org`);
+      // The customer's group after this load: as the file states it, else as stored.
+      const stored = existing.customers.get(t.userId)?.groupId ?? null;
+      const group = groupOf.get(t.userId) ?? (stored !== null && fileGroups.has(stored) ? null : stored);
+      if (group !== t.groupId) throw new ReferenceDataError(`${entry}: customer ${t.userId} is not a member of user group ${t.groupId}`);
+    }
     for (const li of t.lineItems) itemIds(li.itemId, entry);
     return {
       loyaltyLogId: t.loyaltyLogId,

@@ -265,19 +265,26 @@ export abstract class KyselyStore implements Store {
     return out;
   }
 
-  async findExisting(orgId: string, userIds: number[], storeCodes: string[], programIds: number[]): Promise<ExistingReferences> {
-    const existing: ExistingReferences = { customers: new Map(), stores: new Set(), programs: new Set() };
-    for (const slice of slices(userIds)) {
+  async findExisting(
+    orgId: string,
+    named: { userIds: number[]; storeCodes: string[]; programIds: number[]; groupIds: number[] },
+  ): Promise<ExistingReferences> {
+    const existing: ExistingReferences = { customers: new Map(), stores: new Set(), programs: new Set(), groups: new Set() };
+    for (const slice of slices(named.userIds)) {
       const rows = await this.db.selectFrom('customers').select(['user_id', 'group_id']).where('org_id', '=', orgId).where('user_id', 'in', this.inList(slice)).execute();
       for (const r of rows) existing.customers.set(Number(r.user_id), { groupId: nullableNumber(r.group_id) });
     }
-    for (const slice of slices(storeCodes)) {
+    for (const slice of slices(named.storeCodes)) {
       const rows = await this.db.selectFrom('stores').select('code').where('org_id', '=', orgId).where('code', 'in', this.inList(slice)).execute();
       for (const r of rows) existing.stores.add(r.code);
     }
-    for (const slice of slices(programIds)) {
+    for (const slice of slices(named.programIds)) {
       const rows = await this.db.selectFrom('programs').select('id').where('org_id', '=', orgId).where('id', 'in', this.inList(slice)).execute();
       for (const r of rows) existing.programs.add(Number(r.id));
+    }
+    for (const slice of slices(named.groupIds)) {
+      const rows = await this.db.selectFrom('user_groups').select('group_id').where('org_id', '=', orgId).where('group_id', 'in', this.inList(slice)).execute();
+      for (const r of rows) existing.groups.add(Number(r.group_id));
     }
     return existing;
   }
@@ -396,19 +403,46 @@ export abstract class KyselyStore implements Store {
     await this.db.updateTable('jobs').set(jobPatchColumns(patch)).where('id', '=', jobId).execute();
   }
 
-  async findImportOfFile(templateId: string, version: number, sha256: string, exceptJobId: string): Promise<JobRecord | null> {
+  async claimFile(jobId: string, sha256: string): Promise<JobRecord | null> {
+    const job = await this.getJob(jobId);
+    if (!job) throw new Error(`no job ${jobId}`);
+    const guarded = !job.dryRun && !job.allowDuplicate;
+    const earlier = guarded ? await this.findImportOfFile(job, sha256) : null;
+    if (earlier) return earlier;
+    try {
+      await this.db.updateTable('jobs').set({ file_sha256: sha256 }).where('id', '=', jobId).execute();
+      return null;
+    } catch (error) {
+      // The unique index jobs_file_once: another import of this file got there first.
+      if (guarded && isUniqueViolation(error)) return this.findImportOfFile(job, sha256);
+      throw error;
+    }
+  }
+
+  private async findImportOfFile(job: JobRecord, sha256: string): Promise<JobRecord | null> {
     const row = await this.db
       .selectFrom('jobs')
       .selectAll()
-      .where('template_id', '=', templateId)
-      .where('template_version', '=', version)
+      .where('template_id', '=', job.templateId)
+      .where('template_version', '=', job.templateVersion)
       .where('file_sha256', '=', sha256)
       .where('dry_run', '=', 0)
-      .where('id', '!=', exceptJobId)
-      .where('status', 'not in', ['FAILED', 'CANCELLED'])
+      .where('id', '!=', job.id)
+      .where((eb) => eb.or([eb('status', 'not in', ['FAILED', 'CANCELLED']), eb('rows_imported', '>', 0)]))
       .orderBy('seq')
       .executeTakeFirst();
     return row ? toJob(row) : null;
+  }
+
+  async restartJob(jobId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('job_rejections').where('job_id', '=', jobId).execute();
+      await trx
+        .updateTable('jobs')
+        .set(jobPatchColumns({ checkpointRow: 0, counts: { total: 0, valid: 0, rejected: 0, imported: 0, errorCounts: {} } }))
+        .where('id', '=', jobId)
+        .execute();
+    });
   }
 
   rejections(jobId: string): AsyncIterable<Rejection[]> {
@@ -485,6 +519,12 @@ const CUSTOMER_COLUMNS = {
   EXTERNAL_ID: 'external_id',
   USER_ID: 'user_id',
 } as const satisfies Record<Exclude<CustomerKeyKind, 'CARD_NUMBER' | 'CARD_EXTERNAL_ID'>, string>;
+
+/** A unique constraint failed (SQLite's and PostgreSQL's codes). */
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
 
 /** A job's rows in row order, a page at a time (keyset paging on the row number). */
 async function* pagesByRow<R extends { row_number: number }, T>(page: (after: number) => Promise<R[]>, map: (row: R) => T): AsyncIterable<T[]> {

@@ -275,6 +275,7 @@ export interface ExistingReferences {
   customers: Map<number, { groupId: number | null }>;
   stores: Set<string>;
   programs: Set<number>;
+  groups: Set<number>;
 }
 
 /** Lookups that resolve a chunk of rows: one call per kind of key per chunk. */
@@ -294,8 +295,8 @@ export interface LookupStore {
 }
 
 export interface ReferenceStore {
-  /** The customers, stores and programs of `orgId` among those named, for checking references. */
-  findExisting(orgId: string, userIds: number[], storeCodes: string[], programIds: number[]): Promise<ExistingReferences>;
+  /** The customers, stores, programs and groups of `orgId` among those named, for checking references. */
+  findExisting(orgId: string, named: { userIds: number[]; storeCodes: string[]; programIds: number[]; groupIds: number[] }): Promise<ExistingReferences>;
   /** Creates or updates the org and its reference data in one transaction. */
   loadReferenceData(data: ReferenceData): Promise<void>;
 }
@@ -313,8 +314,14 @@ export interface JobStore {
   getJob(jobId: string): Promise<JobRecord | null>;
   listJobs(orgId: string): Promise<JobRecord[]>;
   updateJob(jobId: string, patch: JobPatch): Promise<void>;
-  /** An earlier import of the same content with the same template version, if any. */
-  findImportOfFile(templateId: string, version: number, sha256: string, exceptJobId: string): Promise<JobRecord | null>;
+  /**
+   * Records the file's SHA-256 on the job, unless the job is an import (without allowDuplicate)
+   * and an earlier import of the same content with the same template version holds it: then
+   * returns that job and records nothing. Atomic: of two such imports at once, one wins.
+   */
+  claimFile(jobId: string, sha256: string): Promise<JobRecord | null>;
+  /** Forgets a job's progress (its rejections, counts and checkpoint), to run it from the start. */
+  restartJob(jobId: string): Promise<void>;
   /** Writes a chunk's rows, rejections, checkpoint and counts in one transaction. */
   commitChunk(commit: ChunkCommit): Promise<void>;
   /** The job's rejections in row order, in pages. */

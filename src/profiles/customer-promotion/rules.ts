@@ -19,6 +19,7 @@ export async function prepareCustomerPromotion(ctx: PrepareContext<CustomerPromo
   const stores = await StoreMatcher.load(store, org, { tills: true, storesByExternalId: config.storesByExternalId, replaceInvalidStoreWith: config.replaceInvalidStoreWith });
 
   // The promotion: created by the first chunk an import commits, unless the org has it already.
+  // A promotion belongs to one program: points awarded under it are that program's.
   let promotion: Promotion | null = null;
   if (ctx.promotionIdentifier !== null) {
     const existing = await store.findPromotion(org.id, ctx.promotionIdentifier);
@@ -26,6 +27,12 @@ export async function prepareCustomerPromotion(ctx: PrepareContext<CustomerPromo
       throw new FileError(
         'PROMOTION_NAME_MISMATCH',
         `Promotion "${ctx.promotionIdentifier}" exists with the name "${existing.name}", not "${config.promotionName}"; set promotionName to "${existing.name}" or use another promotionIdentifier`,
+      );
+    }
+    if (existing && existing.programId !== program.id) {
+      throw new FileError(
+        'INVALID_TEMPLATE',
+        `Template "config.program": promotion "${existing.identifier}" belongs to program ${existing.programId}, not to program ${program.id} "${program.name}"; name program ${existing.programId} or use another promotionIdentifier`,
       );
     }
     promotion = existing ?? { identifier: ctx.promotionIdentifier, name: config.promotionName, programId: program.id };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CUSTOMER_KEY_KINDS, type CustomerKeyKind } from '../../core/identifiers.js';
+import type { CustomerKeyKind } from '../../core/identifiers.js';
 import { GROUP_KEY_KINDS, type GroupKeyKind } from '../../store/port.js';
 
 /** The configuration keys every profile shares (spec: profiles.md, "Shared configuration"). */
@@ -23,8 +23,6 @@ export function sharedConfigShape<K extends readonly [CustomerKeyKind, ...Custom
     userGroup2IdentifierType: z.enum(GROUP_KEY_KINDS).default('GROUP_ID'),
   };
 }
-
-export const ALL_CUSTOMER_KINDS = CUSTOMER_KEY_KINDS;
 
 /** Header names that name each customer identifier kind, for automatic matching of `customer`. */
 export const CUSTOMER_COLUMN_NAMES = {

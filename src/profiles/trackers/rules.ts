@@ -25,13 +25,10 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   }
   const standard = config.billIdentification === 'STANDARD_FIELDS';
   const lineItems = tracker.type === 'LINEITEM';
-  const stores = standard
-    ? await StoreMatcher.load(store, org, { tills: false, storesByExternalId: config.storesByExternalId, replaceInvalidStoreWith: config.replaceInvalidStoreWith })
-    : null;
-  if (!standard && config.replaceInvalidStoreWith !== null) {
-    // Checked all the same, so that a template never names a store the org does not have.
-    await StoreMatcher.load(store, org, { tills: false, storesByExternalId: false, replaceInvalidStoreWith: config.replaceInvalidStoreWith });
-  }
+  // Loaded in both modes, so that a template never names a replacement store the org lacks;
+  // only standard fields have a store column to match.
+  const matcher = await StoreMatcher.load(store, org, { tills: false, storesByExternalId: config.storesByExternalId, replaceInvalidStoreWith: config.replaceInvalidStoreWith });
+  const stores = standard ? matcher : null;
 
   const mandatoryFields = [
     ...(config.userGroup2Enabled ? ['group'] : ['customer']),

@@ -222,6 +222,9 @@ const initial: Migration = {
       .execute();
     await db.schema.createIndex('jobs_org').on('jobs').columns(['org_id', 'seq']).execute();
     await db.schema.createIndex('jobs_file').on('jobs').columns(['template_id', 'template_version', 'file_sha256']).execute();
+    // The duplicate-file guard's last word: one live import of a content per template version.
+    await sql`create unique index jobs_file_once on jobs (template_id, template_version, file_sha256)
+      where dry_run = 0 and allow_duplicate = 0 and status not in ('FAILED', 'CANCELLED')`.execute(db);
     await db.schema
       .createTable('job_rejections')
       .addColumn('job_id', text, (c) => c.notNull())

@@ -8,6 +8,7 @@ import { migrationProvider } from '../migrations/index.js';
 import type { ChunkCommit, ReferenceData } from '../port.js';
 import type { Database } from '../schema.js';
 import { insertIfAbsentSql, insertSql, JOB_PROGRESS_SQL, LEDGER_COLUMNS, PROMOTION_COLUMNS, REJECTION_COLUMNS, TRACKER_VALUE_COLUMNS, upsertSql } from '../sql.js';
+import { JobConflictError } from '../job-conflict-error.js';
 import { ReferenceDataError } from '../reference-data-error.js';
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
@@ -138,7 +139,9 @@ export class SqliteStore extends KyselyStore {
         c.checkpointRow,
       );
       // Another process committed these rows already: roll back rather than write them twice.
-      if (updated.changes !== 1) throw new Error(`job ${c.jobId}: rows up to ${c.checkpointRow} are already committed`);
+      if (updated.changes !== 1) {
+        throw new JobConflictError(`Job ${c.jobId} is being run by another process (its rows up to ${c.checkpointRow} are committed already); let that one finish`);
+      }
     });
     run(commit);
   };
