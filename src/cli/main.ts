@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { FileError } from '../core/error-codes.js';
-import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../demo/generate.js';
+import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../demo/generate.js';
 import { JobStoppedError, runJobInThread } from '../jobs/run-in-thread.js';
 import { JobRequestError, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
@@ -320,9 +320,20 @@ program
       say(`5. Import: ${imported.counts.imported} rows imported, ${imported.counts.rejected} rejected`);
       say(`   error report:   ${errors}`);
       say(`   success report: ${success}`);
-      say('   Run the demo again: the same rows are ALREADY_TRACKED, because no row is ever written twice.');
+      const bonus = await saveTemplate(generatedPromotionTemplate('demo'), store);
+      const bonusFile = path.join(dir, 'bonus-points.csv');
+      await writePromotionFile(bonusFile, 100, 1000, 20);
+      const awarded = await runJob(store, (await createJob(store, { orgId: 'demo', template: bonus.id, filePath: bonusFile })).id);
+      const ledger = await store.ledger({ orgId: 'demo', promotionIdentifier: bonus.promotionIdentifier ?? undefined });
+      if (awarded.fileError) say(`6. Customer Promotion "${bonus.name}": ${awarded.fileError.code}: ${awarded.fileError.message}`);
+      else say(`6. Customer Promotion "${bonus.name}" (promotion ${bonus.promotionIdentifier}): ${awarded.counts.imported} awards, ${awarded.counts.rejected} rows rejected`);
+      say(`   the ledger holds ${ledger.length} entries of this promotion: \`loyalty-import ledger --org demo --promotion ${bonus.promotionIdentifier}\``);
+      say('   Run the demo again: the tracker rows come back ALREADY_TRACKED and the points file is refused');
+      say('   as DUPLICATE_FILE, because no row is ever written twice.');
       const summary = summarise(imported);
-      print(g, { dryRun: summarise(dry), import: summary, reports: { errors, success } }, () => describeJob(summary));
+      print(g, { dryRun: summarise(dry), import: summary, promotion: summarise(awarded), reports: { errors, success } }, () =>
+        [describeJob(summary), describeJob(summarise(awarded))].join('\n'),
+      );
     }),
   );
 
