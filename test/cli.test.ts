@@ -1,10 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acmeOrg, tempDir } from './helpers.js';
+import { acmeOrg, ensureBuilt, tempDir } from './helpers.js';
 
 /**
  * The built command line (spec: cli.md), spawned as an operator runs it: commands, `--json`
@@ -14,7 +14,6 @@ import { acmeOrg, tempDir } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
-const BUILT = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 interface Run {
@@ -81,7 +80,7 @@ const jobs: string[] = [];
 let templateId: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(BUILT)) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  ensureBuilt();
   dir = tempDir('loyalty-cli-');
   db = path.join(dir, 'x.db');
 }, 180_000);

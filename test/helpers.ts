@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
 import type { JobRecord, Rejection, Store } from '../src/store/port.js';
@@ -106,4 +108,61 @@ export async function runImport(
 /** Rejections as [rowNumber, code, field] triples, the shape most assertions want. */
 export function codes(rejections: Rejection[]): Array<[number, string, string | null]> {
   return rejections.map((r) => [r.rowNumber, r.code, r.field]);
+}
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BUILT_CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
+const BUILD_LOCK = path.join(ROOT, 'dist', '.build-lock');
+
+/** The newest modification time of a file under `dir` (0 when it has none). */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return newest;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestUnder(full));
+    else if (entry.isFile()) newest = Math.max(newest, fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function distIsStale(): boolean {
+  if (!fs.existsSync(BUILT_CLI)) return true;
+  const built = fs.statSync(BUILT_CLI).mtimeMs;
+  return newestUnder(path.join(ROOT, 'src')) > built || newestUnder(path.join(ROOT, 'bench')) > built;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Builds dist/ (`tsc -p tsconfig.build.json`) when it is missing or older than any file under
+ * src/ or bench/, so that the suites that spawn the built CLI never run stale code. Test files
+ * run in parallel processes: a lock directory lets one of them build while the others wait.
+ */
+export function ensureBuilt(): void {
+  if (!distIsStale()) return;
+  fs.mkdirSync(path.dirname(BUILD_LOCK), { recursive: true });
+  const deadline = Date.now() + 170_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(BUILD_LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock left by a process that died long ago is taken over.
+      const lock = fs.statSync(BUILD_LOCK, { throwIfNoEntry: false });
+      if (!lock) continue;
+      if (Date.now() - lock.mtimeMs > 120_000) fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`dist/ is being built by another process for too long; remove ${BUILD_LOCK} if no build runs`);
+      else sleepSync(200);
+    }
+  }
+  try {
+    // Another process may have built it while this one waited.
+    if (distIsStale()) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  } finally {
+    fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
 }

@@ -193,14 +193,29 @@ describe('job states, summary and checkpoint', () => {
   });
 
   it('gives the same outcome whatever the chunk size, including a duplicate across chunks', async () => {
-    const saved = await saveTemplate(TEMPLATE, store);
-    // Row 2 and its duplicate row 6 land in different chunks of 4 rows.
-    const { job, rejections } = await run(saved.id, writeFile(MIXED), { chunkRows: 4 });
-    expect(job.status).toBe('COMPLETED_WITH_ERRORS');
-    expect(job.counts).toEqual({ total: 13, valid: 3, rejected: 10, imported: 3, errorCounts: MIXED_ERROR_COUNTS });
-    expect(codes(rejections)).toEqual(MIXED_CODES);
-    expect(job.checkpointRow).toBe(14);
-    expect(count('SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', job.id)).toBe(3);
+    // Each chunk size runs on a fresh database; with chunks of 1, 2, 3 and 5 rows, row 2 and its
+    // duplicate row 6 land in different chunks, and with 2,000 in the same one.
+    const outcomes: Array<{ chunkRows: number; outcome: unknown }> = [];
+    for (const chunkRows of [1, 2, 3, 5, 2000]) {
+      if (outcomes.length > 0) {
+        await store.close();
+        await freshAcme();
+      }
+      const saved = await saveTemplate(TEMPLATE, store);
+      const { job, rejections } = await run(saved.id, writeFile(MIXED), { chunkRows });
+      expect(job.status, `chunkRows ${chunkRows}`).toBe('COMPLETED_WITH_ERRORS');
+      expect(job.counts, `chunkRows ${chunkRows}`).toEqual({ total: 13, valid: 3, rejected: 10, imported: 3, errorCounts: MIXED_ERROR_COUNTS });
+      expect(codes(rejections), `chunkRows ${chunkRows}`).toEqual(MIXED_CODES);
+      expect(job.checkpointRow, `chunkRows ${chunkRows}`).toBe(14);
+      expect(count('SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', job.id), `chunkRows ${chunkRows}`).toBe(3);
+      const values = (await store.trackerValues('acme', 11)).map(({ jobId: _jobId, ...v }) => v);
+      outcomes.push({
+        chunkRows,
+        outcome: { status: job.status, counts: job.counts, checkpointRow: job.checkpointRow, rowsKnown: job.rowsKnown, rejections, values },
+      });
+    }
+    const [first, ...others] = outcomes;
+    for (const other of others) expect(other.outcome, `chunkRows ${other.chunkRows} against chunkRows ${first!.chunkRows}`).toEqual(first!.outcome);
   });
 
   it('ends a dry run VALIDATED with the import counts, imported 0 and no tracker value written', async () => {

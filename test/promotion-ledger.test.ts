@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { type Balance, balances } from '../src/ledger/balances.js';
 import type { Store, StoredLedgerEntry } from '../src/store/port.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, loadOrg, tempDir } from './helpers.js';
+import { acmeOrg, ensureBuilt, loadOrg, tempDir } from './helpers.js';
 
 /**
  * The points ledger of Customer Promotion imports (spec: profiles.md, "Customer Promotion";
@@ -25,7 +25,6 @@ import { acmeOrg, loadOrg, tempDir } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
-const BUILT = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 let dir: string;
 let db: string;
@@ -48,7 +47,7 @@ async function importAt(store: Store, name: string, config: Record<string, unkno
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(BUILT)) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  ensureBuilt();
   dir = tempDir('loyalty-ledger-');
   db = path.join(dir, 'x.db');
   const store = await SqliteStore.open(db);

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +10,7 @@ import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { tempDir } from './helpers.js';
+import { ensureBuilt, tempDir } from './helpers.js';
 
 /**
  * A Customer Promotion import killed mid-file and resumed awards every row exactly once, as an
@@ -23,7 +23,6 @@ import { tempDir } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
-const BUILT = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 const CUSTOMERS = 200_000;
 /** More rows than customers: customers 1…50,000 are awarded twice, each time as its own entry. */
@@ -61,7 +60,7 @@ interface Exit {
 let dir: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(BUILT)) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  ensureBuilt();
   dir = tempDir('loyalty-promotion-resume-');
 }, 180_000);
 

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,7 @@ import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../sr
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { tempDir } from './helpers.js';
+import { ensureBuilt, tempDir } from './helpers.js';
 
 /**
  * An import killed mid-file and resumed imports every row exactly once (spec: jobs.md, "Job":
@@ -20,7 +20,6 @@ import { tempDir } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
-const BUILT = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 
 const CUSTOMERS = 300_000;
 const ROWS = 300_000;
@@ -47,7 +46,7 @@ interface JobRow {
 let dir: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(BUILT)) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  ensureBuilt();
   dir = tempDir('loyalty-resume-');
 }, 180_000);
 

@@ -29,8 +29,8 @@ export function guardCell(cell: string): string {
 export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
   const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
   const parsed = templateSchema.safeParse(version?.body);
-  const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', header: true, skipTop: 0, skipBottom: 0 };
-  const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.quote, newline: '\r\n' })}\r\n`;
+  const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0 };
+  const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.escape, newline: '\r\n' })}\r\n`;
   // A short row is padded so that the three columns stand under their own headers.
   const width = job.header?.length ?? 0;
   return writeCsv(file, async (write) => {

@@ -97,7 +97,8 @@ export async function runJob(store: Store, jobId: string, options: RunOptions = 
   }
   const resuming = !job.dryRun && job.checkpointRow > 0;
   try {
-    if (resuming) await checkSameFile(job);
+    // A job that has read its file once goes on with that file or not at all.
+    if (job.fileSha256 !== null) await checkSameFile(job);
     await execute(store, job, options);
   } catch (error) {
     if (!(error instanceof FileError)) throw error;
@@ -162,8 +163,8 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
     throw new JobRequestError(`Job ${job.id} cannot go on: the file "${job.filePath}" changed since the job started; put the original file back and run \`loyalty-import job resume ${job.id}\``);
   }
   // The hash is recorded and checked against earlier imports in one step, so that two imports of
-  // the same file at once cannot both pass.
-  const earlier = await store.claimFile(job.id, scan.sha256);
+  // the same file at once cannot both pass. A resumed job holds its file already.
+  const earlier = job.fileSha256 === null ? await store.claimFile(job.id, scan.sha256) : null;
   if (earlier) {
     throw new FileError(
       'DUPLICATE_FILE',
