@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
 import type { JobRecord, Rejection, Store } from '../src/store/port.js';
+import pg from 'pg';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
 
@@ -18,7 +20,33 @@ export function tempDir(prefix = 'loyalty-test-'): string {
 export async function tempStore(): Promise<{ store: Store; file: string; dir: string }> {
   const dir = tempDir();
   const file = path.join(dir, 'test.db');
+  if (process.env.TEST_STORE === 'postgres') return { store: await tempPostgresStore(), file, dir };
   return { store: await SqliteStore.open(file), file, dir };
+}
+
+/** The server the PostgreSQL suites use: the local one, trust authentication. */
+export const TEST_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
+
+/**
+ * A PostgreSQL store in a database of its own, made for the test and dropped when the store is
+ * closed: every suite that uses `tempStore` runs on PostgreSQL when `TEST_STORE=postgres`.
+ */
+export async function tempPostgresStore(): Promise<Store> {
+  const name = `loyalty_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const store = await PostgresStore.open(`${TEST_POSTGRES}/${name}`);
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    const dropper = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
+    await dropper.connect();
+    await dropper.query(`drop database if exists ${name} with (force)`);
+    await dropper.end();
+  };
+  return store;
 }
 
 /** The small org most tests start from (see spec/domain.md's example), extended by `extra`. */

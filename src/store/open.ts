@@ -1,4 +1,5 @@
 import type { Store } from './port.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
 export const DEFAULT_DB = './loyalty.db';
@@ -9,12 +10,11 @@ export function storeLocation(db?: string): string {
 }
 
 /**
- * A store for a location: a SQLite file path (created on first use). `readerThread` gives it a
- * second connection for lookups, which only a running job uses.
+ * A store for a location: a `postgres://` URL, or a SQLite file path (created on first use).
+ * `readerThread` gives a SQLite store a second connection for lookups, which only a running job
+ * uses (a PostgreSQL store has its pool).
  */
 export async function openStore(location: string, options: { readerThread?: boolean } = {}): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(location)) {
-    throw new Error('PostgreSQL stores are not available in this version yet; give --db a SQLite file path');
-  }
+  if (/^postgres(ql)?:\/\//.test(location)) return PostgresStore.open(location);
   return SqliteStore.open(location, options);
 }

@@ -1,0 +1,250 @@
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { JobConflictError } from '../job-conflict-error.js';
+import { KyselyStore, jobPatchColumns } from '../kysely-store.js';
+import { migrationProvider } from '../migrations/index.js';
+import type { ChunkCommit, ReferenceData } from '../port.js';
+import { ReferenceDataError } from '../reference-data-error.js';
+import type { Database } from '../schema.js';
+
+/** Rows per multi-row statement: under PostgreSQL's 65,535 bound parameters for any table here. */
+const ROWS_PER_STATEMENT = 1_000;
+
+// int8 columns (ids, row numbers, counts) come back as numbers, as SQLite returns them; every id
+// of the domain fits a double exactly.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+/**
+ * The PostgreSQL store: the same Kysely queries as SQLite, over a connection pool. A chunk commits
+ * in one transaction of multi-row INSERTs; lookups of reference data run on the pool, so they
+ * overlap the previous chunk's commit without a thread of their own.
+ */
+export class PostgresStore extends KyselyStore {
+  readonly kind = 'postgres' as const;
+
+  /** Connects to `url` and applies every migration. */
+  static async open(url: string): Promise<PostgresStore> {
+    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+    if (error) {
+      await db.destroy();
+      throw error;
+    }
+    return new PostgresStore(db);
+  }
+
+  async commitChunk(c: ChunkCommit): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await insertMany(
+        trx,
+        'job_rejections',
+        c.rejections.map((r) => ({
+          job_id: c.jobId,
+          row_number: r.rowNumber,
+          code: r.code,
+          field: r.field,
+          value: r.value,
+          message: r.message,
+          cells: JSON.stringify(r.cells),
+        })),
+      );
+      const w = c.writes;
+      switch (w.kind) {
+        case 'trackerValues':
+          await insertMany(
+            trx,
+            'tracker_values',
+            w.rows.map((v) => ({
+              org_id: w.orgId,
+              tracker_id: v.trackerId,
+              loyalty_log_id: v.loyaltyLogId,
+              item_id: v.itemId,
+              value: v.value,
+              user_id: v.userId,
+              group_id: v.groupId,
+              job_id: c.jobId,
+              row_number: v.rowNumber,
+            })),
+          );
+          break;
+        case 'ledger':
+          if (w.promotion) {
+            await trx
+              .insertInto('promotions')
+              .values({ org_id: w.orgId, identifier: w.promotion.identifier, name: w.promotion.name, program_id: w.promotion.programId, created_at: new Date().toISOString() })
+              .onConflict((oc) => oc.columns(['org_id', 'identifier']).doNothing())
+              .execute();
+          }
+          await insertMany(
+            trx,
+            'points_ledger',
+            w.rows.map((e) => ({
+              org_id: w.orgId,
+              job_id: c.jobId,
+              row_number: e.rowNumber,
+              user_id: e.userId,
+              group_id: e.groupId,
+              points: e.points,
+              promotion_identifier: e.promotionIdentifier,
+              program_id: e.programId,
+              store_code: e.storeCode,
+              till_code: e.tillCode,
+              issued_at: e.issuedAt,
+              expires_at: e.expiresAt,
+            })),
+          );
+          break;
+        case 'none':
+          break;
+        default: {
+          const never: never = w;
+          throw new Error(`unknown chunk writes ${JSON.stringify(never)}`);
+        }
+      }
+      const updated = await trx
+        .updateTable('jobs')
+        .set(jobPatchColumns({ checkpointRow: c.checkpointRow, counts: c.counts }))
+        .where('id', '=', c.jobId)
+        .where('checkpoint_row', '<', c.checkpointRow)
+        .executeTakeFirst();
+      // Another process committed these rows already: roll back rather than write them twice.
+      if (Number(updated.numUpdatedRows) !== 1) {
+        throw new JobConflictError(`Job ${c.jobId} is being run by another process (its rows up to ${c.checkpointRow} are committed already); let that one finish`);
+      }
+    });
+  }
+
+  async loadReferenceData(data: ReferenceData): Promise<void> {
+    const orgId = data.org.id;
+    await this.db.transaction().execute(async (trx) => {
+      const o = data.org;
+      await upsert(trx, 'orgs', [{ id: o.id, name: o.name, base_country: o.baseCountry, timezone: o.timezone }], ['id'], 'org');
+      await upsert(trx, 'stores', data.stores.map((s) => ({ org_id: orgId, code: s.code, external_id: s.externalId, name: s.name })), ['org_id', 'code'], 'stores');
+      await upsert(trx, 'tills', data.stores.flatMap((s) => s.tills.map((t) => ({ org_id: orgId, code: t, store_code: s.code }))), ['org_id', 'code'], 'tills');
+      await upsert(
+        trx,
+        'customers',
+        data.customers.map((c) => ({ org_id: orgId, user_id: c.userId, mobile: c.mobile, email: c.email, external_id: c.externalId })),
+        ['org_id', 'user_id'],
+        'customers',
+      );
+      await upsert(
+        trx,
+        'cards',
+        data.customers.flatMap((c) => c.cards.map((k) => ({ org_id: orgId, number: k.number, external_id: k.externalId, user_id: c.userId }))),
+        ['org_id', 'number'],
+        'cards',
+      );
+      await upsert(
+        trx,
+        'user_groups',
+        data.userGroups.map((g) => ({ org_id: orgId, group_id: g.groupId, external_id: g.externalId, primary_user_id: g.primaryUserId })),
+        ['org_id', 'group_id'],
+        'user groups',
+      );
+      for (const g of data.userGroups) {
+        await trx.updateTable('customers').set({ group_id: null }).where('org_id', '=', orgId).where('group_id', '=', g.groupId).execute();
+        await trx
+          .updateTable('customers')
+          .set({ group_id: g.groupId })
+          .where('org_id', '=', orgId)
+          .where('user_id', 'in', [...new Set([g.primaryUserId, ...g.memberUserIds])])
+          .execute();
+      }
+      await upsert(
+        trx,
+        'transactions',
+        data.transactions.map((t) => ({
+          org_id: orgId,
+          loyalty_log_id: t.loyaltyLogId,
+          bill_number: t.billNumber,
+          date: t.date,
+          local_date: t.localDate,
+          store_code: t.storeCode,
+          user_id: t.userId,
+          group_id: t.groupId,
+          amount: t.amount,
+        })),
+        ['org_id', 'loyalty_log_id'],
+        'transactions',
+      );
+      await upsert(
+        trx,
+        'line_items',
+        data.transactions.flatMap((t) =>
+          t.lineItems.map((li) => ({ org_id: orgId, item_id: li.itemId, loyalty_log_id: t.loyaltyLogId, sku: li.sku, amount: li.amount, qty: li.qty })),
+        ),
+        ['org_id', 'item_id'],
+        'line items',
+      );
+      await upsert(
+        trx,
+        'trackers',
+        data.trackers.map((t) => ({ org_id: orgId, id: t.id, name: t.name, type: t.type, window_start: t.windowStart, window_end: t.windowEnd })),
+        ['org_id', 'id'],
+        'trackers',
+      );
+      if (data.programs.some((p) => p.isDefault)) await trx.updateTable('programs').set({ is_default: 0 }).where('org_id', '=', orgId).execute();
+      await upsert(trx, 'programs', data.programs.map((p) => ({ org_id: orgId, id: p.id, name: p.name, is_default: p.isDefault ? 1 : 0 })), ['org_id', 'id'], 'programs');
+      await upsert(
+        trx,
+        'expiry_strategies',
+        data.programs.flatMap((p) =>
+          p.expiryStrategies.map((s) => ({ org_id: orgId, program_id: p.id, id: s.id, name: s.name, kind: s.kind, days: s.days, months: s.months, date: s.date })),
+        ),
+        ['org_id', 'program_id', 'id'],
+        'expiry strategies',
+      );
+      const now = new Date().toISOString();
+      await upsert(
+        trx,
+        'promotions',
+        data.promotions.map((p) => ({ org_id: orgId, identifier: p.identifier, name: p.name, program_id: p.programId, created_at: now })),
+        ['org_id', 'identifier'],
+        'promotions',
+        ['created_at'],
+      );
+    });
+  }
+}
+
+type Table = keyof Database;
+
+async function insertMany<T extends Table>(trx: Transaction<Database>, table: T, rows: Array<Record<string, unknown>>): Promise<void> {
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + ROWS_PER_STATEMENT) as never)
+      .execute();
+  }
+}
+
+/** Upserts rows by their key, in multi-row statements; a constraint failure names the kind of entry. */
+async function upsert<T extends Table>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: Array<Record<string, unknown>>,
+  keys: string[],
+  what: string,
+  keep: string[] = [],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!).filter((c) => !keys.includes(c) && !keep.includes(c));
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    try {
+      await trx
+        .insertInto(table)
+        .values(rows.slice(i, i + ROWS_PER_STATEMENT) as never)
+        .onConflict((oc) => {
+          const target = oc.columns(keys as never);
+          return columns.length === 0 ? target.doNothing() : target.doUpdateSet(Object.fromEntries(columns.map((c) => [c, (eb: { ref(r: string): unknown }) => eb.ref(`excluded.${c}`)])) as never);
+        })
+        .execute();
+    } catch (error) {
+      const e = error as { code?: string; detail?: string; message: string };
+      if (e.code === '23505') throw new ReferenceDataError(`${what}: ${e.detail ?? e.message} (already used by another entry of the org)`);
+      throw error;
+    }
+  }
+}
