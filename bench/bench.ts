@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../src/demo/generate.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../src/store/open.js';
 import { saveTemplate } from '../src/templates/service.js';
 
 /**
- * `npm run bench -- --customers N --rows M [--profile trackers|promotion] [--json]`: an org of N
+ * `npm run bench -- --customers N --rows M [--profile trackers|promotion] [--db postgres://HOST/] [--json]`: an org of N
  * customers and N transactions, a Trackers (or Customer Promotion) file of M rows, one in 33
  * invalid, imported end to end on a SQLite file as `loyalty-import import` runs it, against the
  * floor of the same file put into an unindexed table by `sqlite3 .import`.
@@ -21,6 +21,7 @@ const { values } = parseArgs({
     customers: { type: 'string', default: '1000000' },
     rows: { type: 'string', default: '1000000' },
     profile: { type: 'string', default: 'trackers' },
+    db: { type: 'string' },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
@@ -35,11 +36,15 @@ const say = (s: string) => {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-bench-'));
-const dbFile = path.join(dir, 'bench.db');
+// A fresh store: a SQLite file, or with --db postgres://…/ a new database on that server.
+const server = values.db?.replace(/\/[^/]*$/, '');
+const pgName = `loyalty_bench_${process.pid}`;
+const dbFile = server ? `${server}/${pgName}` : path.join(dir, 'bench.db');
+if (server) psql(server, `create database ${pgName}`);
 const csvFile = path.join(dir, `${profile}.csv`);
 
 let t = performance.now();
-const store = await SqliteStore.open(dbFile);
+const store = await openStore(dbFile);
 const org = generateOrg('bench', customers);
 await loadReferenceData(org, store);
 const orgLoadSeconds = (performance.now() - t) / 1000;
@@ -65,15 +70,22 @@ if (result.summary.rows.rejected !== expectedRejected) {
 
 let floorSeconds: number | null = null;
 try {
-  execFileSync('sqlite3', ['-version'], { stdio: 'ignore' });
-  const floorDb = path.join(dir, 'floor.db');
   t = performance.now();
-  execFileSync('sqlite3', [floorDb, '-cmd', '.mode csv', `.import ${csvFile} floor`], { stdio: 'ignore' });
+  if (server) {
+    // PostgreSQL's own bulk loader: COPY of the same file into an unindexed table.
+    const columns = profile === 'trackers' ? 5 : 3;
+    psql(dbFile, `create table floor (${Array.from({ length: columns }, (_, i) => `c${i} text`).join(', ')})`);
+    t = performance.now();
+    psql(dbFile, `\\copy floor from '${csvFile}' with (format csv, header true)`);
+  } else {
+    execFileSync('sqlite3', [path.join(dir, 'floor.db'), '-cmd', '.mode csv', `.import ${csvFile} floor`], { stdio: 'ignore' });
+  }
   floorSeconds = (performance.now() - t) / 1000;
-  say(`floor: sqlite3 .import of the same file in ${floorSeconds.toFixed(2)} s`);
+  say(`floor: ${server ? 'psql \\copy' : 'sqlite3 .import'} of the same file in ${floorSeconds.toFixed(2)} s`);
 } catch {
-  say('floor: the sqlite3 command is missing (apt-get install -y sqlite3); no floor measured');
+  say(`floor: ${server ? 'psql' : 'the sqlite3 command (apt-get install -y sqlite3)'} is missing or failed; no floor measured`);
 }
+if (server && !values.keep) psql(server, `drop database ${pgName} with (force)`);
 
 const out = {
   profile,
@@ -89,9 +101,13 @@ const out = {
   rejected: result.summary.rows.rejected,
 };
 if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-else process.stdout.write(`${rows} rows in ${out.seconds} s: ${out.rowsPerSecond} rows/s, peak RSS ${out.peakRssMb} MB, ${out.floorRatio ?? '?'}× the sqlite3 .import floor\n`);
+else process.stdout.write(`${rows} rows in ${out.seconds} s: ${out.rowsPerSecond} rows/s, peak RSS ${out.peakRssMb} MB, ${out.floorRatio ?? '?'}× the ${server ? 'psql \\copy' : 'sqlite3 .import'} floor\n`);
 if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 else say(`kept: ${dir}`);
+
+function psql(url: string, command: string): void {
+  execFileSync('psql', [url.includes('/', 'postgres://'.length) ? url : `${url}/postgres`, '-q', '-v', 'ON_ERROR_STOP=1', '-c', command], { stdio: 'ignore' });
+}
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;

@@ -1,7 +1,7 @@
 import { runJobInThread } from '../src/jobs/run-in-thread.js';
 import { createJob } from '../src/jobs/runner.js';
 import { summarise } from '../src/jobs/summary.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openStore } from '../src/store/open.js';
 
 /**
  * The measured part of the benchmark, in a process of its own so that its peak memory is the
@@ -10,13 +10,13 @@ import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
  */
 const [dbFile, csvFile, orgId, template] = process.argv.slice(2);
 if (!dbFile || !csvFile || !orgId || !template) {
-  process.stderr.write('usage: import-child DB CSV ORG TEMPLATE\n');
+  process.stderr.write('usage: import-child DB_FILE_OR_URL CSV ORG TEMPLATE\n');
   process.exit(2);
 }
-const store = await SqliteStore.open(dbFile);
+const store = await openStore(dbFile);
 const started = process.hrtime.bigint();
 const job = await createJob(store, { orgId, template, filePath: csvFile, allowDuplicate: true });
-// As the command line runs it: in a job thread, lookups on a reader thread.
+// As the command line runs it: in a job thread (on SQLite, lookups on a reader thread).
 const done = await runJobInThread(dbFile, job.id, { chunkRows: Number(process.env.BENCH_CHUNK_ROWS) || undefined });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 await store.close();
