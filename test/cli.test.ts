@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acmeOrg, ensureBuilt, tempDir } from './helpers.js';
+import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, runCli, tempDir } from './helpers.js';
 
 /**
  * The built command line (spec: cli.md), spawned as an operator runs it: commands, `--json`
@@ -12,47 +10,14 @@ import { acmeOrg, ensureBuilt, tempDir } from './helpers.js';
  * tests; it is built here only when absent.
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let dir: string;
 let db: string;
 
 /** Runs the CLI on the test's database; resolves when it exits. */
-function cli(args: string[], options: { db?: string; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--db', options.db ?? db, ...args], {
-      cwd: dir,
-      env: { ...process.env, LOYALTY_DB: '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The one JSON document standard output must hold. */
-function json<T = Record<string, unknown>>(run: Run): T {
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch {
-    throw new Error(`standard output is not one JSON document:\n${run.stdout}\n--- stderr:\n${run.stderr}`);
-  }
+function cli(args: string[], options: { db?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return runCli(args, { cwd: dir, db: options.db ?? db, env: options.env });
 }
 
 function write(name: string, content: string | object): string {
@@ -246,15 +211,7 @@ describe('import, jobs and tracker values', () => {
   });
 
   it('uses LOYALTY_DB when --db is not given', async () => {
-    const child = await new Promise<Run>((resolve, reject) => {
-      const c = spawn(process.execPath, [BIN, 'template', 'list', '--org', 'acme', '--json'], { cwd: dir, env: { ...process.env, LOYALTY_DB: db }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      c.stdout.setEncoding('utf8').on('data', (s: string) => {
-        stdout += s;
-      });
-      c.on('error', reject);
-      c.on('close', (code) => resolve({ code, stdout, stderr: '' }));
-    });
+    const child = await runCli(['template', 'list', '--org', 'acme', '--json'], { cwd: dir, env: { LOYALTY_DB: db } });
     expect(child.code).toBe(0);
     expect(json<Array<{ name: string }>>(child).map((t) => t.name)).toEqual(['Another tracker', 'Spend tracker']);
   });

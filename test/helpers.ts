@@ -1,8 +1,12 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, expect } from 'vitest';
+import { FileError } from '../src/core/error-codes.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
 import type { JobRecord, Rejection, Store } from '../src/store/port.js';
@@ -102,6 +106,29 @@ export function acmeOrg(extra: Partial<ReferenceDataFile> = {}): ReferenceDataFi
   };
 }
 
+/**
+ * Gives every test of the file (or of the describe block it is called in) a store of its own:
+ * before each test, a new `tempStore` is handed to `opened`; after it, the store is closed and
+ * its directory removed.
+ */
+export function tempStoreForEachTest(opened: (t: { store: Store; dir: string }) => void | Promise<void>): void {
+  let current: { store: Store; dir: string } | undefined;
+  beforeEach(async () => {
+    current = await tempStore();
+    await opened(current);
+  });
+  afterEach(async () => {
+    if (!current) return;
+    const { store, dir } = current;
+    current = undefined;
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** CSV text: `rows` joined by newlines. */
+export const lines = (...rows: string[]) => rows.join('\n');
+
 /** Loads an org into the store. */
 export async function loadOrg(store: Store, org: ReferenceDataFile = acmeOrg()): Promise<void> {
   await loadReferenceData(org, store);
@@ -138,7 +165,29 @@ export function codes(rejections: Rejection[]): Array<[number, string, string | 
   return rejections.map((r) => [r.rowNumber, r.code, r.field]);
 }
 
+/** The FileError that saving `input` as a template throws; fails when the template is saved. */
+export async function templateRefusal(store: Store, input: unknown): Promise<FileError> {
+  try {
+    await saveTemplate(input, store);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FileError);
+    return error as FileError;
+  }
+  throw new Error('the template was saved; it should have been refused');
+}
+
+/** Runs `work` on the SQLite database in `file`, opened read-only, and closes it. */
+export function withDb<T>(file: string, work: (db: BetterSqlite3.Database) => T): T {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
 const BUILT_CLI = path.join(ROOT, 'dist', 'src', 'cli', 'main.js');
 const BUILD_LOCK = path.join(ROOT, 'dist', '.build-lock');
 
@@ -193,4 +242,110 @@ export function ensureBuilt(): void {
   } finally {
     fs.rmSync(BUILD_LOCK, { recursive: true, force: true });
   }
+}
+
+/** How a run of the CLI ended: its exit code (or the signal that ended it) and what it printed. */
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** The working directory of the CLI. */
+  cwd: string;
+  /** Given as `--db` before `args`; without it the CLI takes its database from LOYALTY_DB. */
+  db?: string;
+  /** Set over the test's own environment, in which LOYALTY_DB is emptied. */
+  env?: Record<string, string>;
+}
+
+/**
+ * Starts the built CLI (bin/loyalty-import.js over dist/; `ensureBuilt` first) with `args`, as an
+ * operator runs it; `done` resolves when it exits, with all it printed.
+ */
+export function startCli(args: string[], options: CliOptions): { child: ChildProcess; done: Promise<CliRun> } {
+  const argv = options.db === undefined ? args : ['--db', options.db, ...args];
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd: options.cwd,
+    env: { ...process.env, LOYALTY_DB: '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+  });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+/** Runs the built CLI with `args` (see `startCli`); resolves when it exits. */
+export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
+  return startCli(args, options).done;
+}
+
+/** The one JSON document a run of the CLI printed on standard output; throws, showing both streams, when it printed anything else. */
+export function cliJson<T = Record<string, unknown>>(run: CliRun): T {
+  try {
+    return JSON.parse(run.stdout) as T;
+  } catch {
+    throw new Error(`standard output is not one JSON document:\n${run.stdout}\n--- stderr:\n${run.stderr}`);
+  }
+}
+
+/** A job as `killImportMidFile` last saw it in the jobs table. */
+export interface JobCheckpoint {
+  id: string;
+  status: string;
+  checkpoint_row: number;
+}
+
+export interface KilledImport {
+  /** The job when polling stopped: IMPORTING with checkpoint_row > 0 unless the import ended first or time ran out. */
+  seen: JobCheckpoint | undefined;
+  /** Whether the import had ended by itself before it was killed. */
+  exited: boolean;
+  /** How the process ended. */
+  end: CliRun;
+}
+
+/**
+ * Runs `importArgs` (an `import` command line) in the built CLI on the SQLite database `db`,
+ * polls the database until the job is IMPORTING with checkpoint_row > 0 (a chunk committed), or
+ * the process ends, or 30 seconds pass; then kills the process with SIGKILL and waits for it.
+ */
+export async function killImportMidFile(db: string, importArgs: string[], cwd: string): Promise<KilledImport> {
+  const killed = startCli(importArgs, { cwd, db });
+  let exited = false;
+  void killed.done.then(() => {
+    exited = true;
+  });
+  let seen: JobCheckpoint | undefined;
+  let exitedBeforeKill = false;
+  try {
+    const poll = new BetterSqlite3(db, { readonly: true, fileMustExist: true });
+    try {
+      const query = poll.prepare('SELECT id, status, checkpoint_row FROM jobs');
+      const deadline = Date.now() + 30_000;
+      while (!exited && Date.now() < deadline) {
+        seen = query.get() as JobCheckpoint | undefined;
+        if (seen && seen.status === 'IMPORTING' && seen.checkpoint_row > 0) break;
+        await sleep(5);
+      }
+    } finally {
+      poll.close();
+    }
+  } finally {
+    exitedBeforeKill = exited;
+    killed.child.kill('SIGKILL');
+  }
+  return { seen, exited: exitedBeforeKill, end: await killed.done };
 }

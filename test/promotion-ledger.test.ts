@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { type Balance, balances } from '../src/ledger/balances.js';
 import type { Store, StoredLedgerEntry } from '../src/store/port.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, ensureBuilt, loadOrg, tempDir } from './helpers.js';
+import { acmeOrg, type CliRun, cliJson, ensureBuilt, lines, loadOrg, runCli, tempDir } from './helpers.js';
 
 /**
  * The points ledger of Customer Promotion imports (spec: profiles.md, "Customer Promotion";
@@ -23,16 +21,12 @@ import { acmeOrg, ensureBuilt, loadOrg, tempDir } from './helpers.js';
  * - job D, started 2026-08-31T18:45Z (1 September local), "365 days": 1003 "2"
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
-
 let dir: string;
 let db: string;
 const jobIds: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
 const identifiers: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
 let entries: StoredLedgerEntry[];
 
-const lines = (...rows: string[]) => rows.join('\n');
 let files = 0;
 
 async function importAt(store: Store, name: string, config: Record<string, unknown>, mapping: Record<string, string>, csv: string, startedAt?: string) {
@@ -116,35 +110,13 @@ afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args, { cwd: dir, db });
 }
 
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, '--db', db, ...args], { cwd: dir, env: { ...process.env, LOYALTY_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (s: string) => {
-      stdout += s;
-    });
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function json<T>(run: Run): T {
+function json<T>(run: CliRun): T {
   expect(run.code, run.stderr).toBe(0);
-  try {
-    return JSON.parse(run.stdout) as T;
-  } catch {
-    throw new Error(`standard output is not one JSON document:\n${run.stdout}\n--- stderr:\n${run.stderr}`);
-  }
+  return cliJson<T>(run);
 }
 
 /** Balances in a fixed order, whatever order the product returns them in. */

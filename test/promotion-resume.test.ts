@@ -1,16 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedPromotionTemplate, generateOrg, writePromotionFile } from '../src/demo/generate.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { ensureBuilt, tempDir } from './helpers.js';
+import { ensureBuilt, killImportMidFile, runCli, tempDir, withDb } from './helpers.js';
 
 /**
  * A Customer Promotion import killed mid-file and resumed awards every row exactly once, as an
@@ -20,9 +16,6 @@ import { ensureBuilt, tempDir } from './helpers.js';
  * started"). The built CLI imports in a child process that is killed with SIGKILL once it has
  * committed a chunk; `job resume` finishes it.
  */
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
 
 const CUSTOMERS = 200_000;
 /** More rows than customers: customers 1…50,000 are awarded twice, each time as its own entry. */
@@ -50,13 +43,6 @@ interface JobRow {
   promotion_identifier: string | null;
 }
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
 let dir: string;
 
 beforeAll(() => {
@@ -67,32 +53,6 @@ beforeAll(() => {
 afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function start(db: string, args: string[]): { child: ChildProcess; done: Promise<Exit> } {
-  const child = spawn(process.execPath, [BIN, '--db', db, ...args], { cwd: dir, env: { ...process.env, LOYALTY_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-    stdout += s;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-    stderr += s;
-  });
-  const done = new Promise<Exit>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
-function withDb<T>(file: string, work: (db: BetterSqlite3.Database) => T): T {
-  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
 
 const JOB_SQL = 'SELECT id, status, checkpoint_row, rows_total, rows_valid, started_at, finished_at, promotion_identifier FROM jobs WHERE id = ?';
 
@@ -163,32 +123,12 @@ describe('resuming a killed Customer Promotion import', () => {
     const expectedRejected = Object.values(expected).reduce((a, b) => a + b, 0);
     expect(expectedRejected).toBeGreaterThan(0);
 
-    const killed = start(interrupted, ['import', file, '--org', 'big', '--template', template.id, '--json']);
-    let exited = false;
-    void killed.done.then(() => {
-      exited = true;
-    });
-
     // Wait until the child has committed at least one chunk of the import, then kill it.
-    let seen: JobRow | undefined;
-    const poll = new BetterSqlite3(interrupted, { readonly: true, fileMustExist: true });
-    try {
-      const query = poll.prepare('SELECT id, status, checkpoint_row, rows_total, rows_valid, started_at, finished_at, promotion_identifier FROM jobs');
-      const deadline = Date.now() + 30_000;
-      while (!exited && Date.now() < deadline) {
-        seen = query.get() as JobRow | undefined;
-        if (seen && seen.status === 'IMPORTING' && seen.checkpoint_row > 0) break;
-        await sleep(5);
-      }
-      expect(exited, 'the import finished before it could be killed').toBe(false);
-      expect(seen?.status).toBe('IMPORTING');
-      killed.child.kill('SIGKILL');
-      const end = await killed.done;
-      expect(end.signal).toBe('SIGKILL');
-      expect(end.stdout).toBe('');
-    } finally {
-      poll.close();
-    }
+    const { seen, exited, end } = await killImportMidFile(interrupted, ['import', file, '--org', 'big', '--template', template.id, '--json'], dir);
+    expect(exited, 'the import finished before it could be killed').toBe(false);
+    expect(seen?.status).toBe('IMPORTING');
+    expect(end.signal).toBe('SIGKILL');
+    expect(end.stdout).toBe('');
 
     // Mid-file: what it committed and nothing more, all under the job's start time.
     const jobId = seen!.id;
@@ -206,7 +146,7 @@ describe('resuming a killed Customer Promotion import', () => {
 
     // Resume in a child; meanwhile import the same file uninterrupted into the second database,
     // as a job that started at the same instant (so that issue and expiry times compare equal).
-    const resuming = start(interrupted, ['job', 'resume', jobId, '--json']).done;
+    const resuming = runCli(['job', 'resume', jobId, '--json'], { cwd: dir, db: interrupted });
     const cleanStore = await SqliteStore.open(clean);
     let cleanJobId: string;
     try {

@@ -1,10 +1,9 @@
-import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileError } from '../src/core/error-codes.js';
+import { describe, expect, it } from 'vitest';
+import type { FileError } from '../src/core/error-codes.js';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
 import type { GroupKeyKind, Store } from '../src/store/port.js';
-import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, codes, loadOrg, runImport, tempStore } from './helpers.js';
+import { acmeOrg, codes, lines, loadOrg, runImport, templateRefusal, tempStoreForEachTest } from './helpers.js';
+import { MAPPING, promotionTemplate } from './promotion-fixtures.js';
 
 /**
  * Customer Promotion (spec: profiles.md, "Customer Promotion" and "Shared configuration"): its
@@ -14,14 +13,9 @@ import { acmeOrg, codes, loadOrg, runImport, tempStore } from './helpers.js';
  */
 
 let store: Store;
-let dir: string;
-beforeEach(async () => {
-  ({ store, dir } = await tempStore());
+tempStoreForEachTest(async (t) => {
+  store = t.store;
   await loadOrg(store, org());
-});
-afterEach(async () => {
-  await store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /**
@@ -50,12 +44,9 @@ function org(): ReferenceDataFile {
   });
 }
 
-const lines = (...rows: string[]) => rows.join('\n');
-const MAPPING = { customer: 'Customer', storeCode: 'Store', points: 'Points' };
-
 /** A Customer Promotion template with `config` over a promotion name. */
 function promo(config: Record<string, unknown> = {}, mapping: Record<string, unknown> = MAPPING): Record<string, unknown> {
-  return { profile: 'CUSTOMER_PROMOTION', mapping, config: { promotionName: 'Festive bonus', ...config } };
+  return promotionTemplate(config, { mapping });
 }
 
 /** The org's ledger as [rowNumber, userId, groupId, points, storeCode, tillCode] in row order. */
@@ -64,14 +55,8 @@ async function ledger(): Promise<Array<[number, number | null, number | null, st
   return entries.map((e) => [e.rowNumber, e.userId, e.groupId, e.points, e.storeCode, e.tillCode]);
 }
 
-async function refusal(input: Record<string, unknown>): Promise<FileError> {
-  try {
-    await saveTemplate({ org: 'acme', name: 'refused', ...input }, store);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FileError);
-    return error as FileError;
-  }
-  throw new Error('the template was saved; it should have been refused');
+function refusal(input: Record<string, unknown>): Promise<FileError> {
+  return templateRefusal(store, { org: 'acme', name: 'refused', ...input });
 }
 
 describe('customerIdentifier', () => {

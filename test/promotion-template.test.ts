@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileError } from '../src/core/error-codes.js';
+import { describe, expect, it } from 'vitest';
+import type { FileError } from '../src/core/error-codes.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
 import type { JobRecord, Rejection, Store, StoredLedgerEntry } from '../src/store/port.js';
 import { type SavedTemplate, saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, codes, loadOrg, tempStore } from './helpers.js';
+import { acmeOrg, codes, lines, loadOrg, templateRefusal, tempStoreForEachTest } from './helpers.js';
+import { promotionTemplate } from './promotion-fixtures.js';
 
 /**
  * Customer Promotion (spec: profiles.md, "Customer Promotion"): its configuration (promotionName,
@@ -16,13 +17,9 @@ import { acmeOrg, codes, loadOrg, tempStore } from './helpers.js';
 
 let store: Store;
 let dir: string;
-beforeEach(async () => {
-  ({ store, dir } = await tempStore());
+tempStoreForEachTest(async (t) => {
+  ({ store, dir } = t);
   await loadOrg(store, org());
-});
-afterEach(async () => {
-  await store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** acmeOrg with every expiry kind in the default program, and a second program "Partner Club". */
@@ -55,20 +52,12 @@ function org(timezone = 'Asia/Kolkata'): ReferenceDataFile {
   });
 }
 
-const lines = (...rows: string[]) => rows.join('\n');
 const CSV = lines('Customer,Store,Points', '919876543210,S001-T1,10', '919876543211,S002,2.5', '919999999999,S001,1');
 const NAME = 'Festive bonus points';
 
 /** A Customer Promotion template; `config` goes over a promotion name. */
 function promo(config: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    org: 'acme',
-    name: NAME,
-    profile: 'CUSTOMER_PROMOTION',
-    mapping: { customer: 'Customer', storeCode: 'Store', points: 'Points' },
-    config: { promotionName: 'Festive bonus', ...config },
-    ...extra,
-  };
+  return promotionTemplate(config, { org: 'acme', name: NAME, ...extra });
 }
 
 let files = 0;
@@ -101,14 +90,8 @@ async function importAt(
   return { saved, job, rejections, entries };
 }
 
-async function refusal(input: Record<string, unknown>): Promise<FileError> {
-  try {
-    await saveTemplate(input, store);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FileError);
-    return error as FileError;
-  }
-  throw new Error('the template was saved; it should have been refused');
+function refusal(input: Record<string, unknown>): Promise<FileError> {
+  return templateRefusal(store, input);
 }
 
 describe('promotionName', () => {

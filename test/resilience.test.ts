@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeErrorReport, writeSuccessReport } from '../src/jobs/reports.js';
@@ -11,7 +9,7 @@ import type { ChunkCommit, JobRecord, Rejection, Store, StoredLedgerEntry, Store
 import { ReferenceDataError } from '../src/store/reference-data-error.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, codes, ensureBuilt, loadOrg, tempDir, tempStore } from './helpers.js';
+import { acmeOrg, type CliRun, cliJson as json, codes, ensureBuilt, loadOrg, runCli, tempDir, tempStore } from './helpers.js';
 
 /**
  * What a job does when things go wrong around it (spec: jobs.md, "Job"; design.md, "A job" and
@@ -21,9 +19,6 @@ import { acmeOrg, codes, ensureBuilt, loadOrg, tempDir, tempStore } from './help
  * be written says where; `org load` checks a transaction's group; a promotion's program governs
  * its points; the command line's error documents (cli.md).
  */
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
 
 const HEADER = 'Mobile,Bill No,Date,Store,Value';
 const TEMPLATE = { org: 'acme', name: 'Spend tracker', profile: 'TRACKERS', mapping: { customer: 'Mobile', trackedValue: 'Value' }, config: { tracker: 'Spend 2025' } };
@@ -664,38 +659,8 @@ describe('the command line', () => {
     db = path.join(dir, 'x.db');
   }, 180_000);
 
-  interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-  }
-
-  function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        cwd: dir,
-        env: { ...process.env, LOYALTY_DB: db, LOYALTY_DEBUG: '', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (s: string) => {
-        stdout += s;
-      });
-      child.stderr.setEncoding('utf8').on('data', (s: string) => {
-        stderr += s;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
-
-  function json<T = Record<string, unknown>>(run: Run): T {
-    try {
-      return JSON.parse(run.stdout) as T;
-    } catch {
-      throw new Error(`standard output is not one JSON document:\n${run.stdout}\n--- stderr:\n${run.stderr}`);
-    }
+  function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+    return runCli(args, { cwd: dir, env: { LOYALTY_DB: db, LOYALTY_DEBUG: '', ...env } });
   }
 
   const stackLines = (text: string) => text.split('\n').filter((l) => l.startsWith('    at '));

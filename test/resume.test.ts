@@ -1,15 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { ensureBuilt, tempDir } from './helpers.js';
+import { ensureBuilt, killImportMidFile, runCli, tempDir, withDb } from './helpers.js';
 
 /**
  * An import killed mid-file and resumed imports every row exactly once (spec: jobs.md, "Job":
@@ -17,9 +13,6 @@ import { ensureBuilt, tempDir } from './helpers.js';
  * imports every row exactly once"). The built CLI runs the import in a child process, which is
  * killed with SIGKILL once it has committed a chunk.
  */
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
 
 const CUSTOMERS = 300_000;
 const ROWS = 300_000;
@@ -54,35 +47,9 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-function start(db: string, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, '--db', db, ...args], { cwd: dir, env: { ...process.env, LOYALTY_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-    stdout += s;
-  });
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => {
-    stderr += s;
-  });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
-}
-
 function summaryOf(run: { code: number | null; stdout: string; stderr: string }): Summary {
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as Summary;
-}
-
-function withDb<T>(file: string, work: (db: BetterSqlite3.Database) => T): T {
-  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
 }
 
 /** What a job wrote, in row order: its tracker values and its rejections. */
@@ -117,32 +84,13 @@ describe('resuming a killed import', () => {
     expect(expected.DUPLICATE_IN_FILE).toBeGreaterThan(0);
 
     const importArgs = ['import', file, '--org', 'big', '--template', template.id, '--json'];
-    const killed = start(interrupted, importArgs);
-    let exited = false;
-    void killed.done.then(() => {
-      exited = true;
-    });
 
     // Wait until the child has committed at least one chunk of the import, then kill it.
-    let seen: JobRow | undefined;
-    const poll = new BetterSqlite3(interrupted, { readonly: true, fileMustExist: true });
-    try {
-      const query = poll.prepare('SELECT id, status, checkpoint_row, rows_total, rows_valid, finished_at FROM jobs');
-      const deadline = Date.now() + 30_000;
-      while (!exited && Date.now() < deadline) {
-        seen = query.get() as JobRow | undefined;
-        if (seen && seen.status === 'IMPORTING' && seen.checkpoint_row > 0) break;
-        await sleep(5);
-      }
-      expect(exited, 'the import finished before it could be killed').toBe(false);
-      expect(seen?.status).toBe('IMPORTING');
-      killed.child.kill('SIGKILL');
-      const end = await killed.done;
-      expect(end.signal).toBe('SIGKILL');
-      expect(end.stdout).toBe('');
-    } finally {
-      poll.close();
-    }
+    const { seen, exited, end } = await killImportMidFile(interrupted, importArgs, dir);
+    expect(exited, 'the import finished before it could be killed').toBe(false);
+    expect(seen?.status).toBe('IMPORTING');
+    expect(end.signal).toBe('SIGKILL');
+    expect(end.stdout).toBe('');
 
     // It did not finish: the job is mid-file, with what it committed and nothing more.
     const jobId = seen!.id;
@@ -157,11 +105,11 @@ describe('resuming a killed import', () => {
     expect(partial.values.length + partial.rejections.length).toBe(atKill.rows_total);
 
     // The same file imported without interruption into the second database.
-    const reference = summaryOf(await start(clean, importArgs).done);
+    const reference = summaryOf(await runCli(importArgs, { cwd: dir, db: clean }));
     expect(reference.status).toBe('COMPLETED_WITH_ERRORS');
     expect(reference.errorCounts).toEqual(expected);
 
-    const resumed = summaryOf(await start(interrupted, ['job', 'resume', jobId, '--json']).done);
+    const resumed = summaryOf(await runCli(['job', 'resume', jobId, '--json'], { cwd: dir, db: interrupted }));
     expect(resumed.jobId).toBe(jobId);
     expect(resumed.status).toBe('COMPLETED_WITH_ERRORS');
     expect(resumed.fileError).toBeNull();

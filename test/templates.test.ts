@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileError } from '../src/core/error-codes.js';
+import type { FileError } from '../src/core/error-codes.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, loadOrg, tempStore } from './helpers.js';
+import { acmeOrg, loadOrg, templateRefusal, tempStore } from './helpers.js';
 
 /**
  * Templates (spec: jobs.md, "Template"): versions, the checks made when one is saved, and the
@@ -52,14 +52,8 @@ function reversed(value: unknown): unknown {
   );
 }
 
-async function refusal(input: unknown): Promise<FileError> {
-  try {
-    await saveTemplate(input, store);
-  } catch (error) {
-    expect(error).toBeInstanceOf(FileError);
-    return error as FileError;
-  }
-  throw new Error('the template was saved; it should have been refused');
+function refusal(input: unknown): Promise<FileError> {
+  return templateRefusal(store, input);
 }
 
 function csvFile(name: string, lines: string[]): string {

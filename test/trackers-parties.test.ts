@@ -1,9 +1,9 @@
-import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { StoredTrackerValue, Store } from '../src/store/port.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, codes, loadOrg, runImport, tempStore } from './helpers.js';
+import { codes, lines, loadOrg, runImport, tempStoreForEachTest } from './helpers.js';
+import { acmeOrgPlus, byLogId, STANDARD, standard, tv, tx } from './trackers-fixtures.js';
 
 /**
  * Trackers profile, rules 3–4 and the shared configuration: who a row is for (customerIdentifier,
@@ -12,25 +12,8 @@ import { acmeOrg, codes, loadOrg, runImport, tempStore } from './helpers.js';
  */
 
 let store: Store;
-let dir: string;
-beforeEach(async () => {
-  ({ store, dir } = await tempStore());
-});
-afterEach(async () => {
-  await store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-type Tx = NonNullable<ReferenceDataFile['transactions']>[number];
-const tx = (loyaltyLogId: number, billNumber: string, date: string, storeCode: string, userId: number, groupId: number | null = null): Tx => ({
-  loyaltyLogId,
-  billNumber,
-  date,
-  storeCode,
-  userId,
-  groupId,
-  amount: '10.00',
-  lineItems: [],
+tempStoreForEachTest((t) => {
+  store = t.store;
 });
 
 /**
@@ -39,15 +22,10 @@ const tx = (loyaltyLogId: number, billNumber: string, date: string, storeCode: s
  * 501 with one number on one day (90042 by 1001, 90043 by 1002).
  */
 function org(): ReferenceDataFile {
-  const base = acmeOrg();
-  return acmeOrg({
-    customers: [
-      ...(base.customers ?? []),
-      { userId: 1004, mobile: '919876543213', email: 'kiran@example.com', externalId: 'CUST-1004', cards: [{ number: '4000123412341236', externalId: 'CARD-1004' }] },
-    ],
-    userGroups: [...(base.userGroups ?? []), { groupId: 502, externalId: 'FLEET-502', primaryUserId: 1004, memberUserIds: [] }],
+  return acmeOrgPlus({
+    customers: [{ userId: 1004, mobile: '919876543213', email: 'kiran@example.com', externalId: 'CUST-1004', cards: [{ number: '4000123412341236', externalId: 'CARD-1004' }] }],
+    userGroups: [{ groupId: 502, externalId: 'FLEET-502', primaryUserId: 1004, memberUserIds: [] }],
     transactions: [
-      ...(base.transactions ?? []),
       ...[0, 1, 2, 3, 4].map((i) => tx(90030 + i, `P-${i}`, '2025-05-01T10:00:00', 'S001', 1001)),
       tx(90040, 'G-1', '2025-05-02T10:00:00', 'S001', 1001, 501),
       tx(90041, 'G-1', '2025-05-02T10:00:00', 'S001', 1004, 502),
@@ -56,16 +34,6 @@ function org(): ReferenceDataFile {
     ],
   });
 }
-
-/** A stored tracker value of tracker 11 as `store.trackerValues` returns it. */
-function tv(jobId: string, v: { row: number; tx: number; value: string; user: number | null; group?: number | null }): StoredTrackerValue {
-  return { trackerId: 11, loyaltyLogId: v.tx, itemId: null, value: v.value, userId: v.user, groupId: v.group ?? null, jobId, rowNumber: v.row };
-}
-
-const lines = (...rows: string[]) => rows.join('\n');
-const byLogId = (config: Record<string, unknown> = {}) => ({ config: { tracker: 'Spend 2025', billIdentification: 'LOYALTY_LOG_ID', ...config } });
-const standard = (config: Record<string, unknown> = {}) => ({ config: { tracker: 'Spend 2025', billIdentification: 'STANDARD_FIELDS', ...config } });
-const STANDARD = 'Mobile,Bill Number,Transaction Date,Store Code,Tracked Value';
 
 describe('customerIdentifier', () => {
   it('MOBILE: drops spaces, dashes, dots, brackets and a leading + or 00; a number without country code is INVALID_IDENTIFIER', async () => {

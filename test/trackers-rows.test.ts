@@ -1,8 +1,8 @@
-import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { StoredTrackerValue, Store } from '../src/store/port.js';
-import { acmeOrg, codes, loadOrg, runImport, tempStore } from './helpers.js';
+import type { Store } from '../src/store/port.js';
+import { codes, lines, loadOrg, runImport, tempStoreForEachTest } from './helpers.js';
+import { acmeOrgPlus, BY_LOG_ID, byLogId, STANDARD, standard, tv, tx } from './trackers-fixtures.js';
 
 /**
  * Trackers profile, rules 1, 2 and 8, the order of the rules, and what the template and the job
@@ -10,46 +10,17 @@ import { acmeOrg, codes, loadOrg, runImport, tempStore } from './helpers.js';
  */
 
 let store: Store;
-let dir: string;
-beforeEach(async () => {
-  ({ store, dir } = await tempStore());
+tempStoreForEachTest((t) => {
+  store = t.store;
 });
-afterEach(async () => {
-  await store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-type Tx = NonNullable<ReferenceDataFile['transactions']>[number];
 
 /** acmeOrg plus bills R-0..R-4 of customer 1001 (90030–90034), and a second BILL tracker. */
 function org(): ReferenceDataFile {
-  const base = acmeOrg();
-  const more: Tx[] = [0, 1, 2, 3, 4].map((i) => ({
-    loyaltyLogId: 90030 + i,
-    billNumber: `R-${i}`,
-    date: '2025-05-01T10:00:00',
-    storeCode: 'S001',
-    userId: 1001,
-    groupId: null,
-    amount: '10.00',
-    lineItems: [],
-  }));
-  return acmeOrg({
-    transactions: [...(base.transactions ?? []), ...more],
-    trackers: [...(base.trackers ?? []), { id: 15, name: 'Spend 2025 bis', type: 'BILL', windowStart: '2025-01-01', windowEnd: '2025-12-31' }],
+  return acmeOrgPlus({
+    transactions: [0, 1, 2, 3, 4].map((i) => tx(90030 + i, `R-${i}`, '2025-05-01T10:00:00', 'S001', 1001)),
+    trackers: [{ id: 15, name: 'Spend 2025 bis', type: 'BILL', windowStart: '2025-01-01', windowEnd: '2025-12-31' }],
   });
 }
-
-/** A stored tracker value as `store.trackerValues` returns it. */
-function tv(jobId: string, v: { row: number; tx: number; value: string; user: number | null; item?: number | null; tracker?: number }): StoredTrackerValue {
-  return { trackerId: v.tracker ?? 11, loyaltyLogId: v.tx, itemId: v.item ?? null, value: v.value, userId: v.user, groupId: null, jobId, rowNumber: v.row };
-}
-
-const lines = (...rows: string[]) => rows.join('\n');
-const STANDARD = 'Mobile,Bill Number,Transaction Date,Store Code,Tracked Value';
-const BY_LOG_ID = 'Mobile,Loyalty Log Id,Tracked Value';
-const byLogId = (tracker = 'Spend 2025') => ({ config: { tracker, billIdentification: 'LOYALTY_LOG_ID' } });
-const standard = (tracker = 'Spend 2025') => ({ config: { tracker, billIdentification: 'STANDARD_FIELDS' } });
 
 describe('mandatory columns', () => {
   const COLUMNS = { customer: 'Mobile', billNumber: 'Bill Number', transactionDate: 'Transaction Date', storeCode: 'Store Code', trackedValue: 'Tracked Value' };

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { StoredTrackerValue, Store } from '../src/store/port.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, codes, loadOrg, runImport, tempStore } from './helpers.js';
+import { codes, lines, loadOrg, runImport, tempStoreForEachTest } from './helpers.js';
+import { acmeOrgPlus, BY_LOG_ID, byLogId, STANDARD, standard, tv, tx } from './trackers-fixtures.js';
 
 /**
  * Trackers profile, rules 5–7 and the `tracker` / `billIdentification` configuration:
@@ -14,32 +15,14 @@ import { acmeOrg, codes, loadOrg, runImport, tempStore } from './helpers.js';
 
 let store: Store;
 let dir: string;
-beforeEach(async () => {
-  ({ store, dir } = await tempStore());
-});
-afterEach(async () => {
-  await store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-type Tx = NonNullable<ReferenceDataFile['transactions']>[number];
-const tx = (loyaltyLogId: number, billNumber: string, date: string, storeCode: string, userId: number, groupId: number | null = null): Tx => ({
-  loyaltyLogId,
-  billNumber,
-  date,
-  storeCode,
-  userId,
-  groupId,
-  amount: '10.00',
-  lineItems: [],
+tempStoreForEachTest((t) => {
+  ({ store, dir } = t);
 });
 
 /** acmeOrg plus bills that share numbers across days and stores, a duplicated bill, and window edges. */
 function org(): ReferenceDataFile {
-  const base = acmeOrg();
-  return acmeOrg({
+  return acmeOrgPlus({
     transactions: [
-      ...(base.transactions ?? []),
       tx(90010, 'B-DUP', '2025-04-01T09:00:00', 'S001', 1001),
       tx(90011, 'B-DUP', '2025-04-01T18:00:00', 'S001', 1001),
       tx(90012, 'B-7', '2025-04-02T10:00:00', 'S001', 1001),
@@ -54,20 +37,9 @@ function org(): ReferenceDataFile {
       tx(90022, 'W-3', '2025-12-31T23:59:00', 'S001', 1001),
       tx(90023, 'W-4', '2025-01-01T00:00:00', 'S001', 1001),
     ],
-    trackers: [...(base.trackers ?? []), { id: 14, name: 'Points 2025', type: 'POINTS', windowStart: '2025-01-01', windowEnd: '2025-12-31' }],
+    trackers: [{ id: 14, name: 'Points 2025', type: 'POINTS', windowStart: '2025-01-01', windowEnd: '2025-12-31' }],
   });
 }
-
-/** A stored tracker value as `store.trackerValues` returns it. */
-function tv(jobId: string, v: { row: number; tx: number; value: string; user: number | null; group?: number | null; item?: number | null; tracker?: number }): StoredTrackerValue {
-  return { trackerId: v.tracker ?? 11, loyaltyLogId: v.tx, itemId: v.item ?? null, value: v.value, userId: v.user, groupId: v.group ?? null, jobId, rowNumber: v.row };
-}
-
-const lines = (...rows: string[]) => rows.join('\n');
-const STANDARD = 'Mobile,Bill Number,Transaction Date,Store Code,Tracked Value';
-const BY_LOG_ID = 'Mobile,Loyalty Log Id,Tracked Value';
-const byLogId = (tracker: string | number = 'Spend 2025') => ({ config: { tracker, billIdentification: 'LOYALTY_LOG_ID' } });
-const standard = (tracker: string | number = 'Spend 2025') => ({ config: { tracker, billIdentification: 'STANDARD_FIELDS' } });
 
 describe('billIdentification STANDARD_FIELDS', () => {
   it('finds the transaction by bill number, store and calendar day; the same bill on another day or at another store does not match', async () => {

@@ -27,6 +27,9 @@ export class PostgresStore extends KyselyStore {
     // A chunk looks up thousands of keys at once; with the default random_page_cost (4, for
     // spinning disks) the planner prefers scanning whole tables to probing an index that often.
     const pool = new pg.Pool({ connectionString: url, max: 4, options: '-c random_page_cost=1.1' });
+    // An idle connection the server closes (a restart, an administrator) is replaced by the pool
+    // on next use; without a listener its error would end the process.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) {
