@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { JobConflictError } from '../src/store/job-conflict-error.js';
 import type { Store } from '../src/store/port.js';
 import path from 'node:path';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -74,5 +75,24 @@ describe('lookups on a reader thread', () => {
       [3, 90002, '2'],
       [6, 90003, '5'],
     ]);
+  });
+});
+
+describe('a chunk committed twice', () => {
+  it('is refused as another process running the job, and writes nothing', async () => {
+    ({ store } = await tempStore());
+    await loadOrg(store);
+    const csv = ['Mobile,Loyalty Log Id,Tracked Value', '919876543210,90002,1'].join('\n');
+    const { job } = await runImport(store, { config: { tracker: 11, billIdentification: 'LOYALTY_LOG_ID' } }, csv);
+    const again = store.commitChunk({
+      jobId: job.id,
+      checkpointRow: job.checkpointRow,
+      counts: job.counts,
+      rejections: [],
+      writes: { kind: 'trackerValues', orgId: 'acme', rows: [{ trackerId: 11, loyaltyLogId: 90003, itemId: null, value: '9', userId: 1003, groupId: null, rowNumber: 9 }] },
+    });
+    await expect(again).rejects.toBeInstanceOf(JobConflictError);
+    await expect(again).rejects.toThrow(new RegExp(`Job ${job.id} is being run by another process`));
+    expect((await store.trackerValues('acme', 11)).map((v) => v.loyaltyLogId)).toEqual([90002]);
   });
 });

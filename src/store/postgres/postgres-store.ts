@@ -115,7 +115,7 @@ export class PostgresStore extends KyselyStore {
         .executeTakeFirst();
       // Another process committed these rows already: roll back rather than write them twice.
       if (Number(updated.numUpdatedRows) !== 1) {
-        throw new JobConflictError(`Job ${c.jobId} is being run by another process (its rows up to ${c.checkpointRow} are committed already); let that one finish`);
+        throw JobConflictError.chunk(c.jobId, c.checkpointRow);
       }
     });
   }

@@ -140,7 +140,7 @@ export class SqliteStore extends KyselyStore {
       );
       // Another process committed these rows already: roll back rather than write them twice.
       if (updated.changes !== 1) {
-        throw new JobConflictError(`Job ${c.jobId} is being run by another process (its rows up to ${c.checkpointRow} are committed already); let that one finish`);
+        throw JobConflictError.chunk(c.jobId, c.checkpointRow);
       }
     });
     run(commit);
