@@ -46,7 +46,7 @@ const program = new Command();
 program
   .name('loyalty-import')
   .description('Bulk data importer of a loyalty platform')
-  .option('--db <file>', `the SQLite file of the store (default: $LOYALTY_DB or ${DEFAULT_DB})`)
+  .option('--db <location>', `the store: a SQLite file or a postgres:// URL (default: $LOYALTY_DB or ${DEFAULT_DB})`)
   .option('--json', 'print one JSON document on standard output')
   .showHelpAfterError()
   .exitOverride()
