@@ -21,6 +21,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
  */
 export class PostgresStore extends KyselyStore {
   readonly kind = 'postgres' as const;
+  private commitsSinceAnalyze = 0;
 
   /** Connects to `url` and applies every migration. */
   static async open(url: string): Promise<PostgresStore> {
@@ -118,6 +119,12 @@ export class PostgresStore extends KyselyStore {
         throw JobConflictError.chunk(c.jobId, c.checkpointRow);
       }
     });
+    // A table an import is filling outgrows its statistics within the job; stale ones make the
+    // planner read every value of a tracker to find a chunk's keys. Refreshed every 25 chunks.
+    if (c.writes.kind !== 'none' && ++this.commitsSinceAnalyze >= 25) {
+      this.commitsSinceAnalyze = 0;
+      await sql`analyze ${sql.table(c.writes.kind === 'trackerValues' ? 'tracker_values' : 'points_ledger')}`.execute(this.db);
+    }
   }
 
   async loadReferenceData(data: ReferenceData): Promise<void> {
