@@ -2,6 +2,7 @@ import { type Compilable, type Expression, type Kysely, type Selectable, sql } f
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
 import type {
+  ApiKeyRecord,
   ChunkCommit,
   CustomerMatch,
   ExistingReferences,
@@ -511,6 +512,32 @@ export abstract class KyselyStore implements Store {
       .selectAll('points_ledger')
       .select('promotions.name as promotion_name');
   }
+
+  // The HTTP API's org keys (migration 0005_api_keys).
+
+  async saveApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({ id: key.id, org_id: key.orgId, key_hash: key.keyHash, label: key.label, created_at: key.createdAt, revoked_at: key.revokedAt })
+      .execute();
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys(orgId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean> {
+    const found = await this.db.selectFrom('api_keys').select('revoked_at').where('org_id', '=', orgId).where('id', '=', keyId).executeTakeFirst();
+    if (!found) return false;
+    if (found.revoked_at === null) await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).execute();
+    return true;
+  }
 }
 
 const CUSTOMER_COLUMNS = {
@@ -642,4 +669,8 @@ function toLedgerEntry(r: Selectable<Database['points_ledger']> & { promotion_na
     issuedAt: r.issued_at,
     expiresAt: r.expires_at,
   };
+}
+
+function toApiKey(r: Selectable<Database['api_keys']>): ApiKeyRecord {
+  return { id: r.id, orgId: r.org_id, keyHash: r.key_hash, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at };
 }

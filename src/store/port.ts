@@ -335,8 +335,28 @@ export interface QueryStore {
   ledger(filter: LedgerFilter): Promise<StoredLedgerEntry[]>;
 }
 
+/** An org key of the HTTP API: its hash only, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  keyHash: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyStore {
+  saveApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key with this hash, revoked or not. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  /** The org's keys, revoked ones included, oldest first. */
+  listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
+  /** Marks the org's key revoked; false when the org has no such key. */
+  revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
+}
+
 /** Everything the product stores. */
-export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, QueryStore {
+export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, QueryStore, ApiKeyStore {
   readonly kind: 'sqlite' | 'postgres';
   close(): Promise<void>;
 }
