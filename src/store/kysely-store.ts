@@ -513,7 +513,7 @@ export abstract class KyselyStore implements Store {
       .select('promotions.name as promotion_name');
   }
 
-  // The HTTP API's org keys (migration 0005_api_keys).
+  // What the HTTP API adds: org keys (migration 0005_api_keys), and lists for its forms and its job runner.
 
   async saveApiKey(key: ApiKeyRecord): Promise<void> {
     await this.db
@@ -537,6 +537,17 @@ export abstract class KyselyStore implements Store {
     if (!found) return false;
     if (found.revoked_at === null) await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).execute();
     return true;
+  }
+
+  async listPromotions(orgId: string): Promise<Promotion[]> {
+    const rows = await this.db.selectFrom('promotions').select(['identifier', 'name', 'program_id']).where('org_id', '=', orgId).orderBy('identifier').execute();
+    return rows.map((r) => ({ identifier: r.identifier, name: r.name, programId: Number(r.program_id) }));
+  }
+
+  async jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db.selectFrom('jobs').selectAll().where('status', 'in', [...statuses]).orderBy('seq').execute();
+    return rows.map(toJob);
   }
 }
 

@@ -353,6 +353,10 @@ export interface ApiKeyStore {
   listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
   /** Marks the org's key revoked; false when the org has no such key. */
   revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
+  /** The org's promotions, by identifier: what a template form offers. */
+  listPromotions(orgId: string): Promise<Promotion[]>;
+  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
+  jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
 }
 
 /** Everything the product stores. */
