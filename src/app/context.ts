@@ -29,6 +29,11 @@ export function maxFileBytesFromEnv(): number {
 /** The org, or NOT_FOUND. */
 export async function requireOrg(ctx: AppContext, orgId: string): Promise<Org> {
   const org = await ctx.store.getOrg(orgId);
-  if (!org) throw new AppError('NOT_FOUND', `No org "${orgId}"; an admin creates it by loading its reference data (PUT /api/orgs/${orgId}/reference-data or \`loyalty-import org load\`)`);
+  if (!org) throw noSuchOrg(orgId);
   return org;
+}
+
+/** The answer for a missing org, and for another org's: the same, so that neither tells which. */
+export function noSuchOrg(orgId: string): AppError {
+  return new AppError('NOT_FOUND', `No org "${orgId}"; an admin creates it by loading its reference data (PUT /api/orgs/${orgId}/reference-data or \`loyalty-import org load\`)`);
 }

@@ -368,6 +368,8 @@ function usage(message: string): void {
   process.exitCode = 2;
 }
 
+(await import('./serve.js')).registerServe(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
