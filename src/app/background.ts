@@ -90,11 +90,12 @@ export class BackgroundJobs {
     }
   }
 
-  private async run(jobId: string, _signal: AbortSignal): Promise<void> {
+  private async run(jobId: string, signal: AbortSignal): Promise<void> {
     let job: JobRecord | null = null;
     try {
       job = await runJobInThread(this.ctx.location, jobId, {
         maxFileBytes: this.ctx.maxFileBytes,
+        signal,
         onProgress: (p) => this.events.emit(jobId, { kind: 'progress', status: p.status, rowsDone: p.done, rowsTotal: p.known } satisfies JobEvent),
       });
     } catch (error) {

@@ -1,29 +1,21 @@
-import { type FileStorage, filesFor } from '../jobs/files.js';
-import { DEFAULT_MAX_FILE_BYTES } from '../jobs/runner.js';
+import { maxFileBytes as maxFileBytesFromEnv } from '../jobs/files.js';
 import type { Org, Store } from '../store/port.js';
 import { AppError } from './errors.js';
 
 /**
  * What every use case works on: the store, where it is (a job thread opens its own connection
- * there), the uploaded files, and the largest file accepted. The command line and the server
- * each make one and pass it to the use cases of this folder.
+ * there), and the largest file accepted. The command line and the server each make one and pass
+ * it to the use cases of this folder.
  */
 export interface AppContext {
   store: Store;
   location: string;
-  files: FileStorage;
   maxFileBytes: number;
 }
 
 /** The context of a store at a location; `maxFileBytes` from `$LOYALTY_MAX_FILE_MB` unless given. */
 export function appContext(store: Store, location: string, maxFileBytes = maxFileBytesFromEnv()): AppContext {
-  return { store, location, files: filesFor(store, location), maxFileBytes };
-}
-
-/** `$LOYALTY_MAX_FILE_MB` megabytes, else the engine's default (1024 MB). */
-export function maxFileBytesFromEnv(): number {
-  const mb = Number(process.env.LOYALTY_MAX_FILE_MB);
-  return Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1024 * 1024) : DEFAULT_MAX_FILE_BYTES;
+  return { store, location, maxFileBytes };
 }
 
 /** The org, or NOT_FOUND. */

@@ -99,6 +99,8 @@ export function toAppError(error: unknown): AppError {
       return new AppError('JOB_CONFLICT', e.message);
     case 'JobStoppedError':
       return new AppError('JOB_INTERRUPTED', e.message);
+    case 'StoreLostError':
+      return new AppError('STORE_UNAVAILABLE', e.message);
     default:
       return new AppError('INTERNAL', e.message);
   }

@@ -14,7 +14,7 @@ export const DEFAULT_PREVIEW_ROWS = 20;
  */
 export async function previewUpload(ctx: AppContext, orgId: string, request: { fileId: string; template: string | Record<string, unknown>; rows?: number }): Promise<Preview> {
   const org = await requireOrg(ctx, orgId);
-  const file = await ctx.files.get(orgId, request.fileId);
+  const file = await ctx.store.getFile(orgId, request.fileId);
   if (!file) throw new AppError('NOT_FOUND', `Org "${orgId}" has no uploaded file "${request.fileId}"; upload it with POST /api/orgs/${orgId}/files`);
   let body: TemplateBody;
   let promotionIdentifier: string | null;

@@ -1,4 +1,4 @@
-import type { StoredFile } from '../jobs/files.js';
+import { storeFile } from '../jobs/files.js';
 import { type AppContext, requireOrg } from './context.js';
 import { AppError } from './errors.js';
 
@@ -24,6 +24,6 @@ export function checkFileName(name: string | undefined): string {
 /** Streams an upload into the file store, hashing it; over `maxFileBytes` it is refused (FILE_TOO_LARGE) and nothing is kept. */
 export async function uploadFile(ctx: AppContext, orgId: string, name: string, source: AsyncIterable<Uint8Array>): Promise<UploadedFile> {
   await requireOrg(ctx, orgId);
-  const stored: StoredFile = await ctx.files.put(orgId, checkFileName(name), source, { maxBytes: ctx.maxFileBytes });
+  const stored = await storeFile(ctx.store, orgId, checkFileName(name), source, { maxBytes: ctx.maxFileBytes, origin: 'upload' });
   return { fileId: stored.id, name: stored.name, bytes: stored.bytes, sha256: stored.sha256 };
 }

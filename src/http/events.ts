@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BackgroundJobs, JobEvent } from '../app/background.js';
 import type { AppContext } from '../app/context.js';
-import { ENDED, jobDocument } from '../app/jobs.js';
-import type { JobRecord } from '../store/port.js';
+import { jobDocument } from '../app/jobs.js';
+import { FINAL_STATUSES as ENDED, type JobRecord } from '../store/port.js';
 
 /** How often a stream looks at the store, for a job another process runs. */
 const POLL_MS = 1000;
@@ -46,7 +46,7 @@ export function streamJobEvents(ctx: AppContext, background: BackgroundJobs, job
       .getJob(job.id)
       .then((now) => {
         if (!now || closed) return;
-        if (ENDED.has(now.status) || (String(now.status) === 'INTERRUPTED' && !background.holds(now.id))) finish(now);
+        if (ENDED.has(now.status) || (now.status === 'INTERRUPTED' && !background.holds(now.id))) finish(now);
         else progress(now.status, now.counts.total, now.rowsKnown);
       })
       .catch((error: unknown) => request.log.warn({ err: error }, 'events: cannot read the job'));
