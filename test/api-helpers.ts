@@ -49,9 +49,11 @@ export async function startTestApi(kind: StoreKind, options: { env?: Record<stri
     };
   }
   const adminKey = `admin-${randomBytes(16).toString('hex')}`;
+  // A SQLite store keeps its files beside its database; PostgreSQL stores share a folder.
+  const filesDir = kind === 'sqlite' ? `${location}.files` : (options.filesDir ?? path.join(dir, 'files'));
   const child = spawn(process.execPath, [BIN, '--db', location, 'serve', '--port', '0', ...(options.args ?? [])], {
     cwd: dir,
-    env: { ...process.env, LOYALTY_DB: '', LOYALTY_ADMIN_KEY: adminKey, LOYALTY_FILES_DIR: options.filesDir ?? path.join(dir, 'files'), ...options.env },
+    env: { ...process.env, LOYALTY_DB: '', LOYALTY_ADMIN_KEY: adminKey, LOYALTY_FILES_DIR: filesDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -85,7 +87,7 @@ export async function startTestApi(kind: StoreKind, options: { env?: Record<stri
   return {
     child,
     url,
-    filesDir: options.filesDir ?? path.join(dir, 'files'),
+    filesDir,
     admin: options.env?.LOYALTY_ADMIN_KEY ?? adminKey,
     dir,
     location,
