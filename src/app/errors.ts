@@ -98,6 +98,7 @@ export function toAppError(error: unknown): AppError {
     case 'JobStoppedError':
       return new AppError('JOB_INTERRUPTED', e.message);
     case 'StoreLostError':
+    case 'StoreMissingError':
       return new AppError('STORE_UNAVAILABLE', e.message);
     default:
       return new AppError('INTERNAL', e.message);

@@ -2,20 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { toAppError } from '../app/errors.js';
 import { FileError } from '../core/error-codes.js';
 import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../demo/generate.js';
 import { JobStoppedError, runJobInThread } from '../jobs/run-in-thread.js';
 import { cancelJob } from '../jobs/cancel.js';
 import { maxFileBytes } from '../jobs/files.js';
-import { JobRequestError, type RunOptions, createJob, runJob } from '../jobs/runner.js';
+import { type RunOptions, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
 import { balances } from '../ledger/balances.js';
 import { loadReferenceData } from '../org/reference-data.js';
 import { DEFAULT_DB, openStore, storeLocation } from '../store/open.js';
 import { FINAL_STATUSES, type JobRecord, type Store } from '../store/port.js';
-import { JobConflictError } from '../store/job-conflict-error.js';
-import { ReferenceDataError } from '../store/reference-data-error.js';
 import { saveTemplate } from '../templates/service.js';
 import { progressBar } from './progress.js';
 
@@ -58,9 +57,10 @@ function globals(cmd: Command): Globals {
   return cmd.optsWithGlobals() as Globals;
 }
 
-async function withStore<T>(cmd: Command, work: (store: Store, g: Globals) => Promise<T>): Promise<T> {
+/** Runs `work` on the store; only the commands that start a store (`create`) make a missing one. */
+async function withStore<T>(cmd: Command, work: (store: Store, g: Globals) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
   const g = globals(cmd);
-  const store = await openStore(storeLocation(g.db));
+  const store = await openStore(storeLocation(g.db), options);
   try {
     return await work(store, g);
   } finally {
@@ -144,7 +144,7 @@ org
     withStore(cmd, async (store, g) => {
       const counts = await loadReferenceData(readJson(file), store);
       print(g, counts, () => `Loaded org "${counts.org}": ${Object.entries(counts).filter(([k]) => k !== 'org').map(([k, n]) => `${n} ${k}`).join(', ')}`);
-    }),
+    }, { create: true }),
   );
 
 const template = program.command('template').description('import templates');
@@ -311,14 +311,12 @@ program
   .option('--customer <userId>', 'only this customer (user id)')
   .option('--group <groupId>', 'only this user group (group id)')
   .option('--promotion <identifier>', 'only this promotion')
-  .action(async (opts: { org: string; customer?: string; group?: string; promotion?: string }, cmd: Command) =>
-    withStore(cmd, async (store, g) => {
-      const entries = await store.ledger({
-        orgId: opts.org,
-        userId: opts.customer === undefined ? undefined : positiveInteger(opts.customer, '--customer'),
-        groupId: opts.group === undefined ? undefined : positiveInteger(opts.group, '--group'),
-        promotionIdentifier: opts.promotion,
-      });
+  .action(async (opts: { org: string; customer?: string; group?: string; promotion?: string }, cmd: Command) => {
+    // The command line is checked before the store is opened.
+    const userId = opts.customer === undefined ? undefined : positiveInteger(opts.customer, '--customer');
+    const groupId = opts.group === undefined ? undefined : positiveInteger(opts.group, '--group');
+    return withStore(cmd, async (store, g) => {
+      const entries = await store.ledger({ orgId: opts.org, userId, groupId, promotionIdentifier: opts.promotion });
       const totals = balances(entries);
       print(g, { entries, balances: totals }, () =>
         [
@@ -328,8 +326,8 @@ program
           table(totals as unknown as Array<Record<string, unknown>>, ['userId', 'groupId', 'points']),
         ].join('\n'),
       );
-    }),
-  );
+    });
+  });
 
 function positiveInteger(value: string, flag: string): number {
   if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`${flag} takes a positive whole number, not "${value}"`);
@@ -376,7 +374,7 @@ program
       print(g, { dryRun: summarise(dry), import: summary, promotion: summarise(awarded), reports: { errors, success } }, () =>
         [describeJob(summary), describeJob(summarise(awarded))].join('\n'),
       );
-    }),
+    }, { create: true }),
   );
 
 function fail(error: unknown): void {
@@ -385,17 +383,10 @@ function fail(error: unknown): void {
     return;
   }
   const json = process.argv.includes('--json');
-  let code = 'ERROR';
   const message = error instanceof Error ? error.message : String(error);
   const extra: Record<string, string> = {};
-  if (error instanceof FileError || error instanceof CommandFailure) code = error.code;
-  else if (error instanceof ReferenceDataError) code = 'INVALID_REFERENCE_DATA';
-  else if (error instanceof JobRequestError) code = 'INVALID_REQUEST';
-  else if (error instanceof JobConflictError) code = 'JOB_CONFLICT';
-  else if (error instanceof JobStoppedError) {
-    code = 'JOB_STOPPED';
-    extra.jobId = error.jobId;
-  }
+  const code = error instanceof CommandFailure ? error.code : error instanceof FileError ? error.code : toAppError(error).code;
+  if (error instanceof JobStoppedError) extra.jobId = error.jobId;
   if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, ...extra } }, null, 2)}\n`);
   process.stderr.write(`loyalty-import: ${message}\n`);
   // A trace is for whoever debugs the product, not for an operator.

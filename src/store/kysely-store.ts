@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { type Compilable, type Expression, type Kysely, type Selectable, sql } from 'kysely';
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
@@ -32,7 +33,7 @@ import type {
   TrackerType,
   TransactionRecord,
 } from './port.js';
-import { FINAL_STATUSES, LEASE, RUNNING_STATUSES } from './port.js';
+import { FINAL_STATUSES, LEASE, RUNNING_STATUSES, runnerIsGone } from './port.js';
 import type { Database } from './schema.js';
 
 /** Keys per `IN (…)` list: under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -672,7 +673,7 @@ function effectiveStatus(r: Selectable<Database['jobs']>): JobStatus {
   const status = r.status as JobStatus;
   if (!RUNNING_STATUSES.has(status)) return status;
   const staleBefore = new Date(Date.now() - LEASE.staleMs).toISOString();
-  return r.runner === null || r.heartbeat_at === null || r.heartbeat_at < staleBefore ? 'INTERRUPTED' : status;
+  return r.heartbeat_at === null || r.heartbeat_at < staleBefore || runnerIsGone(r.runner, os.hostname()) ? 'INTERRUPTED' : status;
 }
 
 function toJob(r: Selectable<Database['jobs']>): JobRecord {
