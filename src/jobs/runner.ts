@@ -396,8 +396,11 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     try {
       await lease.checkpoint();
     } catch (halt) {
-      if (rows.length + rejections.length > 0) await cut();
-      if (inflight) await finish(inflight);
+      // A job that lost its lease writes nothing more; one asked to stop keeps what it read.
+      if (halt instanceof Halt) {
+        if (rows.length + rejections.length > 0) await cut();
+        if (inflight) await finish(inflight);
+      }
       throw halt;
     }
   };
