@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import Papa from 'papaparse';
 import { profileOf } from '../profiles/registry.js';
@@ -63,26 +65,55 @@ export async function writeSuccessReport(store: Store, job: JobRecord, file: str
   });
 }
 
-/** Writes a UTF-8 file with a byte-order mark (spreadsheets need it); any write error is thrown. */
+/**
+ * Writes a UTF-8 file with a byte-order mark (spreadsheets need it), whole or not at all: into a
+ * temporary file beside `file`, renamed over it only once every row is written, so that a failed
+ * write (a full disk, a lost store) leaves neither half a report nor the temporary file, and an
+ * earlier report at that path stays as it was. Any write error is thrown.
+ */
 async function writeCsv(file: string, produce: (write: (text: string) => Promise<void>) => Promise<number>): Promise<number> {
-  const out = fs.createWriteStream(file, { encoding: 'utf8' });
+  // Beside the report, so that the rename stays on one file system and is atomic.
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let out: fs.WriteStream | null = null;
   let failure: Error | null = null;
-  out.on('error', (e) => {
-    failure ??= e;
-  });
   const write = async (text: string) => {
     if (failure) throw failure;
-    if (text && !out.write(text)) await once(out, 'drain');
+    if (text && !out!.write(text)) await Promise.race([once(out!, 'drain'), once(out!, 'error')]);
+    if (failure) throw failure;
   };
   try {
+    const fd = await fs.promises.open(temp, 'wx');
+    out = fs.createWriteStream('', { fd, encoding: 'utf8' });
+    out.on('error', (e) => {
+      failure ??= e;
+    });
     await write(BOM);
     const count = await produce(write);
     out.end();
     await finished(out);
+    await fs.promises.rename(temp, file);
     return count;
   } catch (error) {
-    out.destroy();
-    throw new Error(`Cannot write the report "${file}": ${(failure ?? (error as Error)).message}`);
+    out?.destroy();
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    throw new Error(`Cannot write the report "${file}": ${writeProblem(failure ?? (error as Error), file)}`);
+  }
+}
+
+/** Why a report could not be written, in the operator's words where the cause is a common one. */
+function writeProblem(error: Error, file: string): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return `the directory "${path.dirname(file)}" does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write in "${path.dirname(file)}"`;
+    case 'EISDIR':
+      return `"${file}" is a directory; name a file`;
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return error.message;
   }
 }
 
