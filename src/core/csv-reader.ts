@@ -159,7 +159,8 @@ function pickDecoder(head: Uint8Array, encoding: CsvEncoding): { decode: (b: Uin
  * UTF-16 without a byte-order mark, told by its zero bytes: in little-endian, ASCII and Latin
  * letters have their zero byte second (odd offsets), in big-endian first. A quarter of the
  * character pairs is the threshold, so that a stray NUL in a UTF-8 file does not turn it into
- * UTF-16, while a header of CJK characters followed by ASCII data still counts.
+ * UTF-16, while a file whose header is in a script without zero bytes (CJK, Devanagari) still
+ * counts once its digits and delimiters start within the bytes looked at.
  */
 function utf16ByZeroBytes(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
   const pairs = Math.floor(Math.min(head.length, SNIFF_BYTES) / 2);
@@ -203,8 +204,9 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 
 /**
  * Turns every lone \r (old Mac exports, or a file whose lines were joined from several sources)
- * into \n, leaving \r\n alone, so that the parser sees one kind of line end. A \r at the end
- * of a piece waits for the next piece to tell which it is.
+ * into \n, leaving \r\n alone, so that the parser sees one kind of line end. A lone \r inside a
+ * quoted cell becomes \n too: spreadsheets show both as a line break. A \r at the end of a piece
+ * waits for the next piece to tell which it is.
  */
 async function* lineEnds(text: AsyncIterable<string>): AsyncGenerator<string> {
   let held = '';
