@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import Papa from 'papaparse';
+import { guardCell, reportCell } from '../core/csv-cell.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ProfileKey } from '../profiles/types.js';
 import type { JobRecord, Store } from '../store/port.js';
@@ -18,14 +19,8 @@ import { templateSchema } from '../templates/schema.js';
  */
 
 const BOM = '\ufeff';
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const FORMULA_START = /^[=+\-@\t\r]/;
 const END_MARKER = 'end of error report';
-
-/** Guards a cell against spreadsheet formula injection: `=cmd()` is written as `'=cmd()`. */
-export function guardCell(cell: string): string {
-  return FORMULA_START.test(cell) && !NUMBER.test(cell) ? `'${cell}` : cell;
-}
+const REPORT_COLUMNS = ['row_number', 'error_code', 'error_message'] as const;
 
 /** Writes the error report of a job; returns how many rows it holds. */
 export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
@@ -33,14 +28,17 @@ export async function writeErrorReport(store: Store, job: JobRecord, file: strin
   const parsed = templateSchema.safeParse(version?.body);
   const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0 };
   const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.escape, newline: '\r\n' })}\r\n`;
-  // A short row is padded so that the three columns stand under their own headers.
-  const width = job.header?.length ?? 0;
+  // The report of a file that is itself an error report replaces its three columns, so that a
+  // report of a report of a report still has them once, at the end, with this job's values.
+  const header = job.header && endsWithReportColumns(job.header) ? job.header.slice(0, -REPORT_COLUMNS.length) : job.header;
+  const width = header?.length ?? 0;
+  const cellsOf = (cells: string[]) => (header !== job.header && cells.length === job.header!.length ? cells.slice(0, width) : padded(cells, width));
   return writeCsv(file, async (write) => {
     await write('\r\n'.repeat(csv.skipTop));
-    if (csv.header && job.header) await write(unparse([[...job.header, 'row_number', 'error_code', 'error_message'].map(guardCell)]));
+    if (csv.header && header) await write(unparse([[...header, ...REPORT_COLUMNS].map(guardCell)]));
     let count = 0;
     for await (const page of store.rejections(job.id)) {
-      await write(unparse(page.map((r) => [...padded(r.cells, width).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)])));
+      await write(unparse(page.map((r) => [...cellsOf(r.cells).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)])));
       count += page.length;
     }
     // The rows the template skips at the bottom, so that no rejected row is skipped instead.
@@ -53,11 +51,11 @@ export async function writeErrorReport(store: Store, job: JobRecord, file: strin
 export async function writeSuccessReport(store: Store, job: JobRecord, file: string): Promise<number> {
   const report = profileOf(job.profile as ProfileKey).successReport;
   return writeCsv(file, async (write) => {
-    await write(`${Papa.unparse([report.columns as string[]])}\r\n`);
+    await write(`${Papa.unparse([report.columns.map(guardCell)])}\r\n`);
     let count = 0;
     if (!job.dryRun) {
       for await (const page of report.rows(store, job.id)) {
-        await write(`${Papa.unparse(page.map((row) => row.map((v) => (v === null ? '' : String(v)))))}\r\n`);
+        await write(`${Papa.unparse(page.map((row) => row.map(reportCell)))}\r\n`);
         count += page.length;
       }
     }
@@ -117,6 +115,13 @@ function writeProblem(error: Error, file: string): string {
   }
 }
 
+/** Whether a header ends with the three columns an error report adds (as a spreadsheet may have re-cased them). */
+function endsWithReportColumns(header: readonly string[]): boolean {
+  const tail = header.slice(-REPORT_COLUMNS.length).map((h) => h.trim().toLowerCase());
+  return tail.length === REPORT_COLUMNS.length && REPORT_COLUMNS.every((c, i) => tail[i] === c);
+}
+
+/** A short row is padded so that the three columns stand under their own headers. */
 function padded(cells: string[], width: number): string[] {
   return cells.length >= width ? cells : [...cells, ...new Array<string>(width - cells.length).fill('')];
 }
