@@ -70,6 +70,7 @@ function appCodeOfFileError(code: FileErrorCode): AppErrorCode {
     case 'ROW_LIMIT_EXCEEDED':
     case 'DUPLICATE_FILE':
     case 'PROMOTION_NAME_MISMATCH':
+    case 'DUPLICATE_COLUMN':
       return 'INVALID_REQUEST';
     default:
       return exhaustive(code);
@@ -100,6 +101,7 @@ export function toAppError(error: unknown): AppError {
     case 'JobStoppedError':
       return new AppError('JOB_INTERRUPTED', e.message);
     case 'StoreLostError':
+    case 'StoreMissingError':
       return new AppError('STORE_UNAVAILABLE', e.message);
     default:
       return new AppError('INTERNAL', e.message);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { cancelJob } from '../jobs/cancel.js';
-import { errorReportCsv, successReportCsv } from '../jobs/reports.js';
+import { errorReportCsv, REPORT_BOM, successReportCsv } from '../jobs/reports.js';
 import { createJob } from '../jobs/runner.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
 import { FINAL_STATUSES, JOB_STATUSES, type JobRecord, type JobStatus, RUNNING_STATUSES, type StoredFile } from '../store/port.js';
@@ -122,11 +122,17 @@ export async function resumeOrgJob(ctx: AppContext, background: BackgroundJobs, 
 /** A job's error report, as CSV text in pieces. */
 export async function errorReport(ctx: AppContext, orgId: string, jobId: string): Promise<{ job: JobRecord; csv: AsyncIterable<string> }> {
   const job = await getOrgJob(ctx, orgId, jobId);
-  return { job, csv: errorReportCsv(ctx.store, job) };
+  return { job, csv: withBom(errorReportCsv(ctx.store, job)) };
 }
 
 /** A job's success report, as CSV text in pieces. */
 export async function successReport(ctx: AppContext, orgId: string, jobId: string): Promise<{ job: JobRecord; csv: AsyncIterable<string> }> {
   const job = await getOrgJob(ctx, orgId, jobId);
-  return { job, csv: successReportCsv(ctx.store, job) };
+  return { job, csv: withBom(successReportCsv(ctx.store, job)) };
+}
+
+/** A report as a file holds it: the byte-order mark first. */
+async function* withBom(pieces: AsyncIterable<string>): AsyncGenerator<string> {
+  yield REPORT_BOM;
+  yield* pieces;
 }

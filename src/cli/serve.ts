@@ -41,7 +41,8 @@ export interface RunningApi {
 
 /** Opens the store, takes up the jobs a previous run left queued, and listens. */
 export async function startApi(options: ApiOptions): Promise<RunningApi> {
-  const store = await openStore(options.location);
+  // The server starts a store as `org load` does: an org is loaded into it over the API.
+  const store = await openStore(options.location, { create: true });
   const ctx = appContext(store, options.location, options.maxFileBytes);
   const background = new BackgroundJobs(ctx, {
     concurrency: options.concurrency ?? (store.kind === 'postgres' ? 2 : 1),

@@ -10,7 +10,7 @@ import { createRowParser } from '../core/row-parser.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ParsedRow, PreparedProfile } from '../profiles/types.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
-import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, type Store, type StoredFile } from '../store/port.js';
+import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, runnerIsGone, type Store, type StoredFile } from '../store/port.js';
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
 import { fileBytes, sha256 } from './file-source.js';
 import { copyIntoStore, FileReadError, maxFileBytes, megabytes, releaseJobFile } from './files.js';
@@ -172,17 +172,33 @@ class Lease {
  * runner holds is refused (JobConflictError); a job that has ended is returned as it is.
  */
 export async function runJob(store: Store, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
-  let job = await store.getJob(jobId);
+  const job = await store.getJob(jobId);
   if (!job) throw new JobRequestError(`No job with id "${jobId}"`);
   if (FINAL_STATUSES.has(job.status)) return job;
   const runner = runnerId();
   if (!(await store.claimRun(job.id, runner, new Date().toISOString(), staleBefore()))) {
     const current = (await store.getJob(jobId))!;
     if (FINAL_STATUSES.has(current.status)) return current;
+    // A runner of this machine whose process is gone needs no wait for its heartbeat to go stale.
+    const gone = current.heartbeatAt !== null && runnerIsGone(current.runner, os.hostname());
+    if (gone && (await store.claimRun(job.id, runner, new Date().toISOString(), nextMillisecond(current.heartbeatAt!)))) {
+      return runClaimed(store, job, runner, options);
+    }
     throw new JobConflictError(
       `Job ${jobId} is running in another process (${current.runner ?? 'unknown'}, last heard from at ${current.heartbeatAt ?? 'an unknown time'}); let it finish, or stop it with \`loyalty-import job cancel ${jobId}\``,
     );
   }
+  return runClaimed(store, job, runner, options);
+}
+
+/** The time just after `iso`: a lease whose last heartbeat was at `iso` is stale before it. */
+function nextMillisecond(iso: string): string {
+  return new Date(Date.parse(iso) + 1).toISOString();
+}
+
+async function runClaimed(store: Store, claimed: JobRecord, runner: string, options: RunOptions): Promise<JobRecord> {
+  let job = claimed;
+  const jobId = job.id;
   const lease = new Lease(store, job.id, runner, options.signal);
   try {
     if (job.dryRun && job.checkpointRow > 0) {
@@ -380,8 +396,11 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     try {
       await lease.checkpoint();
     } catch (halt) {
-      if (rows.length + rejections.length > 0) await cut();
-      if (inflight) await finish(inflight);
+      // A job that lost its lease writes nothing more; one asked to stop keeps what it read.
+      if (halt instanceof Halt) {
+        if (rows.length + rejections.length > 0) await cut();
+        if (inflight) await finish(inflight);
+      }
       throw halt;
     }
   };

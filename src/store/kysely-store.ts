@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { type Compilable, type Expression, type Kysely, type Selectable, sql } from 'kysely';
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
@@ -33,7 +34,7 @@ import type {
   TrackerType,
   TransactionRecord,
 } from './port.js';
-import { FINAL_STATUSES, LEASE, RUNNING_STATUSES } from './port.js';
+import { FINAL_STATUSES, LEASE, RUNNING_STATUSES, runnerIsGone } from './port.js';
 import type { Database } from './schema.js';
 
 /** Keys per `IN (…)` list: under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -575,6 +576,14 @@ export abstract class KyselyStore implements Store {
     );
   }
 
+  async findJobsByIdPrefix(prefix: string, orgId?: string, limit = 10): Promise<JobRecord[]> {
+    // substr, not LIKE: an id holds no wildcard to escape, and a collation never bends the match.
+    let q = this.db.selectFrom('jobs').selectAll().where(sql<string>`substr(id, 1, ${prefix.length})`, '=', prefix);
+    if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+    const rows = await q.orderBy('seq', 'desc').limit(limit).execute();
+    return rows.map(toJob);
+  }
+
   async trackerValues(orgId: string, trackerId: number): Promise<StoredTrackerValue[]> {
     const rows = await this.db
       .selectFrom('tracker_values')
@@ -710,7 +719,7 @@ function effectiveStatus(r: Selectable<Database['jobs']>): JobStatus {
   const status = r.status as JobStatus;
   if (!RUNNING_STATUSES.has(status)) return status;
   const staleBefore = new Date(Date.now() - LEASE.staleMs).toISOString();
-  return r.runner === null || r.heartbeat_at === null || r.heartbeat_at < staleBefore ? 'INTERRUPTED' : status;
+  return r.heartbeat_at === null || r.heartbeat_at < staleBefore || runnerIsGone(r.runner, os.hostname()) ? 'INTERRUPTED' : status;
 }
 
 function toJob(r: Selectable<Database['jobs']>): JobRecord {

@@ -259,6 +259,23 @@ export const LEASE = {
 };
 
 /**
+ * Whether a runner (`host:pid:thread`) is known to be gone: a process of this machine that no
+ * longer exists. A runner of another machine is judged by its heartbeat alone.
+ */
+export function runnerIsGone(runner: string | null, hostname: string): boolean {
+  if (runner === null) return true;
+  const [host, pid] = runner.split(':');
+  if (host !== hostname || !pid || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, and belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
  * A file in the store's file storage: an upload, or the copy a job takes of the file it was
  * given. `origin` says which: a job's copy goes when its job ends; an upload stays for later jobs
  * (a dry run, then its import) until it expires.
@@ -399,6 +416,8 @@ export interface JobStore {
   rejections(jobId: string): AsyncIterable<Rejection[]>;
   trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]>;
   ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]>;
+  /** Jobs whose id begins with `prefix` (of `orgId` only, when given), newest first, at most `limit`. */
+  findJobsByIdPrefix(prefix: string, orgId?: string, limit?: number): Promise<JobRecord[]>;
 }
 
 /** The records of the files kept in the store's file storage (the bytes are in `filesDir`). */
