@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { JobDocument } from '../app/jobs.js';
 import { JOB_STATUSES } from '../store/port.js';
 
 /**
@@ -135,10 +136,18 @@ export const jobDocument = z.object({
   promotionIdentifier: z.string().nullable(),
   autoMapped: z.record(z.string(), z.string()),
   file: z.object({ name: z.string(), sha256: z.string().nullable(), size: z.number() }),
+  sourceJobId: z.string().nullable(),
+  createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   progress: z.object({ rowsDone: z.number(), rowsTotal: z.number().nullable() }),
 });
+/**
+ * Compiles only while the schema lists every field of the job document: the serializer drops a
+ * field its schema does not list, so a field added to the summary must be added here too.
+ */
+export const JOB_DOCUMENT_LISTED: [Exclude<keyof JobDocument, keyof z.output<typeof jobDocument>>] extends [never] ? true : never = true;
+
 export const jobList = z.object({ jobs: z.array(jobDocument), nextCursor: z.string().nullable() });
 
 export const trackerValues = z.object({
