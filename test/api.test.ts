@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acmeOrg } from './helpers.js';
+import { acmeOrg, tempDir } from './helpers.js';
 import { acmeWithKey, call, SPEND_CSV, STORE_KINDS, spendTemplate, startTestApi, type TestApi, waitForJob } from './api-helpers.js';
 
 /**
@@ -298,5 +300,39 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     const log = t.output();
     expect(log).toContain('"url":"/api/orgs/');
     for (const key of [t.admin, ...keys]) expect(log).not.toContain(key);
+  });
+});
+
+describe.each(STORE_KINDS)('the web app on %s', (kind) => {
+  let t: TestApi;
+  const web = tempDir('loyalty-web-');
+
+  beforeAll(async () => {
+    fs.writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>operators</title><div id="root"></div>');
+    fs.mkdirSync(path.join(web, 'assets'));
+    fs.writeFileSync(path.join(web, 'assets', 'app.js'), 'console.log("app")');
+    fs.writeFileSync(path.join(web, 'favicon.ico'), Buffer.from([0, 0, 1, 0]));
+    t = await startTestApi(kind, { env: { LOYALTY_WEB_DIST: web } });
+  }, 180_000);
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(web, { recursive: true, force: true });
+  });
+
+  it('serves the built files, and index.html for any page of the app but not for /api or /docs', async () => {
+    const home = await call(t, 'GET', '/');
+    expect(home.status).toBe(200);
+    expect(home.text).toContain('<div id="root">');
+    const asset = await call(t, 'GET', '/assets/app.js');
+    expect(asset.status).toBe(200);
+    expect(asset.text).toBe('console.log("app")');
+    const page = await call(t, 'GET', '/jobs/123/errors');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<div id="root">');
+    expect((await call(t, 'GET', '/favicon.ico')).headers.get('content-type')).toContain('image/');
+    const api = await call(t, 'GET', '/api/nothing', { key: t.admin });
+    expect(api.status).toBe(404);
+    expect((api.body.error as Json).code).toBe('NOT_FOUND');
+    expect((await call(t, 'GET', '/docs/')).text).toContain('swagger');
   });
 });

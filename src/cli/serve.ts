@@ -122,6 +122,8 @@ export function registerServe(program: Command): void {
         host: opts.host,
         concurrency,
         logger: { level: process.env.LOYALTY_LOG_LEVEL ?? 'info', redact: LOG_REDACTION },
+        // The web app's built files: web/dist of this checkout unless $LOYALTY_WEB_DIST names another folder.
+        webRoot: process.env.LOYALTY_WEB_DIST || undefined,
       });
       const say = (line: string) => process.stderr.write(`${line}\n`);
       if (opts.demo) {
