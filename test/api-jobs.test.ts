@@ -114,33 +114,46 @@ describe.each(STORE_KINDS)('jobs over HTTP on %s', { timeout: 240_000 }, (kind) 
     for (const id of [first, second]) expect((await waitForJob(t, key, org, id)).status).toBe('CANCELLED');
   });
 
-  it('leaves a job INTERRUPTED when the server stops, and a new server resumes it to import every row once', async () => {
-    const org = await newOrg(t);
-    const jobId = await startImport(t, org);
-    await waitForJob(t, key, org, jobId, (status) => status === 'IMPORTING');
-    const listening = readEvents(t, key, org, jobId);
-    expect(await t.stop()).toBe(0);
-    const last = (await listening).at(-1)!;
-    expect(last).toMatchObject({ event: 'status', data: { status: 'INTERRUPTED' } });
-    const next = await startTestApi(kind, { location: t.location, filesDir: t.filesDir, env: { LOYALTY_ADMIN_KEY: t.admin } });
+  it('leaves a job INTERRUPTED when the server stops, and a new server takes up the queued job and resumes the other to import every row once', async () => {
+    const first = await startTestApi(kind, { args: ['--concurrency', '1'] });
     try {
-      const interrupted = await call(next, 'GET', `/api/orgs/${org}/jobs/${jobId}`, { key });
-      expect(interrupted.body.status).toBe('INTERRUPTED');
-      const before = Number((interrupted.body.rows as Json).total);
-      expect(before).toBeLessThan(ROWS);
-      const resumed = await call(next, 'POST', `/api/orgs/${org}/jobs/${jobId}/resume`, { key });
-      expect(resumed.status).toBe(202);
-      const again = await call(next, 'POST', `/api/orgs/${org}/jobs/${jobId}/resume`, { key });
-      expect(again.status).toBe(409);
-      // Until its thread takes it up, the resumed job shows as it was.
-      const done = await waitForJob(next, key, org, jobId, (status) => ['COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELLED'].includes(status));
-      expect(done).toMatchObject({ status: 'COMPLETED_WITH_ERRORS', rows: { total: ROWS } });
-      const rows = done.rows as Json;
-      expect(Number(rows.valid) + Number(rows.rejected)).toBe(ROWS);
-      expect(await storedValues(kind, t.location, org)).toBe(Number(rows.imported));
-      expect(Number(rows.imported)).toBeGreaterThan(CUSTOMERS * 0.9);
+      const org = await newOrg(first);
+      const jobId = await startImport(first, org);
+      await waitForJob(first, first.admin, org, jobId, (status) => status === 'IMPORTING');
+      // A small file waits behind the large one: one job at a time.
+      const small = csv.subarray(0, csv.indexOf('\n', 30_000) + 1);
+      const up = await call(first, 'POST', `/api/orgs/${org}/files?name=small.csv`, { key: first.admin, body: small, headers: { 'content-type': 'text/csv' } });
+      const queued = await call(first, 'POST', `/api/orgs/${org}/jobs`, { key: first.admin, json: { fileId: up.body.fileId, template: generatedTrackersTemplate(org).name } });
+      expect(queued.body.status).toBe('QUEUED');
+      const listening = readEvents(first, first.admin, org, jobId);
+      expect(await first.stop()).toBe(0);
+      const last = (await listening).at(-1)!;
+      expect(last).toMatchObject({ event: 'status', data: { status: 'INTERRUPTED' } });
+      const next = await startTestApi(kind, { location: first.location, filesDir: first.filesDir, env: { LOYALTY_ADMIN_KEY: first.admin } });
+      try {
+        const ended = (status: string) => ['COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELLED'].includes(status);
+        // The job left queued runs without being asked.
+        const smallDone = await waitForJob(next, first.admin, org, String(queued.body.jobId), ended);
+        expect(smallDone.status).toBe('COMPLETED_WITH_ERRORS');
+        const interrupted = await call(next, 'GET', `/api/orgs/${org}/jobs/${jobId}`, { key: first.admin });
+        expect(interrupted.body.status).toBe('INTERRUPTED');
+        expect(Number((interrupted.body.rows as Json).total)).toBeLessThan(ROWS);
+        const resumed = await call(next, 'POST', `/api/orgs/${org}/jobs/${jobId}/resume`, { key: first.admin });
+        expect(resumed.status).toBe(202);
+        const again = await call(next, 'POST', `/api/orgs/${org}/jobs/${jobId}/resume`, { key: first.admin });
+        expect(again.status).toBe(409);
+        // Until its thread takes it up, the resumed job shows as it was.
+        const done = await waitForJob(next, first.admin, org, jobId, ended);
+        expect(done).toMatchObject({ status: 'COMPLETED_WITH_ERRORS', rows: { total: ROWS } });
+        const rows = done.rows as Json;
+        expect(Number(rows.valid) + Number(rows.rejected)).toBe(ROWS);
+        expect(await storedValues(kind, first.location, org)).toBe(Number(rows.imported) + Number((smallDone.rows as Json).imported));
+        expect(Number(rows.imported) + Number((smallDone.rows as Json).imported)).toBeGreaterThan(CUSTOMERS * 0.9);
+      } finally {
+        await next.close();
+      }
     } finally {
-      await next.close();
+      await first.close();
     }
   });
 });
