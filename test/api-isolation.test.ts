@@ -97,6 +97,8 @@ describe('the OpenAPI document', () => {
         expect(Object.keys(operation!.responses as Json)).toEqual(expect.arrayContaining(['400', '401', '404']));
       }
     }
+    const upload = doc.paths['/api/orgs/{org}/files']!.post!;
+    expect(Object.keys((upload.requestBody as { content: Json }).content).sort()).toEqual(['application/octet-stream', 'multipart/form-data', 'text/csv']);
     const documented = Object.values(doc.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
     expect(documented).toBe(ROUTES.length);
   });

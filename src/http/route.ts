@@ -46,6 +46,8 @@ export interface RouteDefinition<P extends Schema = Schema, Q extends Schema = S
   bodyLimit?: number;
   /** The body is the raw upload stream, not JSON. */
   rawBody?: boolean;
+  /** The OpenAPI request body of a route whose body is not JSON (an upload), for the document. */
+  requestBody?: Record<string, unknown>;
   /**
    * Answers the request: the value returned is sent with `status`. A handler that streams
    * (a report, events) sends through `reply` and returns it.

@@ -170,6 +170,15 @@ export const ROUTES: readonly RouteDefinition[] = [
     params: s.orgParams,
     query: s.uploadQuery,
     rawBody: true,
+    requestBody: {
+      required: true,
+      description: 'The file: the raw body, or the multipart/form-data field "file"',
+      content: {
+        'text/csv': { schema: { type: 'string', format: 'binary' } },
+        'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+        'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } },
+      },
+    },
     status: 201,
     response: s.uploaded,
     errors: [413],

@@ -12,7 +12,7 @@ import { type AppContext, noSuchOrg } from '../app/context.js';
 import { AppError, toAppError } from '../app/errors.js';
 import { authenticate, type Caller } from '../app/keys.js';
 import type { RouteDefinition } from './route.js';
-import { noSuchRoute, ROUTES } from './routes.js';
+import { noSuchRoute, openApiPath, ROUTES } from './routes.js';
 import { errorBody } from './schemas.js';
 
 /**
@@ -57,6 +57,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
+    // A body that is not JSON (an upload) has no zod schema: its request body is declared as is.
+    transformObject: (document) => {
+      if (!('openapiObject' in document)) return document.swaggerObject;
+      const { openapiObject } = document;
+      for (const r of ROUTES.filter((r) => r.requestBody)) {
+        const operation = (openapiObject.paths?.[openApiPath(r.path)] as Record<string, Record<string, unknown>> | undefined)?.[r.method.toLowerCase()];
+        if (operation) operation.requestBody = r.requestBody;
+      }
+      return openapiObject;
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
