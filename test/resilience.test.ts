@@ -707,10 +707,10 @@ describe('the command line', () => {
     expect(debug.stderr).toContain(target);
     expect(stackLines(debug.stderr).length).toBeGreaterThan(0);
 
-    // With --json: one error document on standard output, still no trace.
+    // With --json: the job's document on standard output, its reportErrors naming the file, still no trace.
     const json1 = await cli(['import', csv, '--org', 'acme', '--template', templateId, '--allow-duplicate', '--errors', target, '--json']);
     expect(json1.code).toBe(1);
-    expect(json<{ error: { code: string; message: string } }>(json1).error.message).toContain(target);
+    expect(json<{ reportErrors: Array<{ file: string; message: string }> }>(json1).reportErrors[0]!.message).toContain(target);
     expect(stackLines(json1.stderr)).toEqual([]);
   });
 
