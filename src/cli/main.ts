@@ -153,6 +153,8 @@ async function writeReports(store: Store, job: JobRecord, reports: ReportOptions
     try {
       written[report] = { file, rows: await writers[report](store, job, file) };
     } catch (error) {
+      // A trace is for whoever debugs the product, not for an operator.
+      if (process.env.LOYALTY_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       failures.push({
         report,
         file,
