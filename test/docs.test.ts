@@ -12,7 +12,7 @@ import { PROFILES } from '../src/profiles/registry.js';
 import { PROFILE_KEYS } from '../src/profiles/types.js';
 import { JOB_STATUSES } from '../src/store/port.js';
 import { templateSchema } from '../src/templates/schema.js';
-import { tempDir } from './helpers.js';
+import { ensureBuilt, runCli, tempDir } from './helpers.js';
 
 /**
  * The reference in docs/ against the code: generated sections up to date, every code, status,
@@ -171,5 +171,56 @@ describe('links', () => {
     expect(slug("A job's life")).toBe('a-jobs-life');
     expect(slug('Exit codes, and `--json`')).toBe('exit-codes-and---json');
     expect([...anchorsOf('# Rules\n## Rules\n<a id="x"></a>')]).toEqual(['rules', 'rules-1', 'x']);
+  });
+});
+
+describe('the command-line reference', () => {
+  /** A command's help, read from the built CLI: its options and its subcommands. */
+  async function help(command: string[], cwd: string): Promise<{ options: string[]; commands: string[] }> {
+    const run = await runCli([...command, '--help'], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    const section = (title: string) => {
+      const start = run.stdout.indexOf(`\n${title}:\n`);
+      if (start < 0) return [];
+      const body = run.stdout.slice(start + title.length + 3).split('\n\n')[0]!;
+      return body.split('\n').filter((line) => /^ {2}\S/.test(line));
+    };
+    return {
+      options: section('Options').flatMap((line) => [...line.matchAll(/--[a-z][a-z-]*/g)].slice(0, 1).map((m) => m[0])).filter((o) => o !== '--help'),
+      commands: section('Commands').map((line) => line.trim().split(/\s/)[0]!).filter((c) => c !== 'help'),
+    };
+  }
+
+  it('documents every command and every flag the built command line has', async () => {
+    ensureBuilt();
+    const cwd = tempDir('loyalty-docs-cli-');
+    try {
+      const page = read('docs/reference/cli.md');
+      const [globalPart] = page.split('\n## Commands\n');
+      const missing: string[] = [];
+      const top = await help([], cwd);
+      for (const option of top.options) if (!globalPart!.includes(`\`${option}`)) missing.push(`global option ${option}`);
+      const walk = async (command: string[]): Promise<void> => {
+        const h = await help(command, cwd);
+        if (h.commands.length > 0) {
+          for (const sub of h.commands) await walk([...command, sub]);
+          return;
+        }
+        const name = command.join(' ');
+        const start = page.indexOf(`\n### \`${name}\`\n`);
+        if (start < 0) {
+          missing.push(`command "${name}" (a "### \`${name}\`" section)`);
+          return;
+        }
+        const end = page.indexOf('\n## ', start + 1);
+        const next = page.indexOf('\n### ', start + 1);
+        const body = page.slice(start, Math.min(...[end, next].filter((i) => i > 0), page.length));
+        for (const option of h.options) if (!body.includes(option)) missing.push(`${name} ${option}`);
+      };
+      for (const command of top.commands) await walk([command]);
+      expect(missing, 'docs/reference/cli.md does not document these').toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
   });
 });
