@@ -9,8 +9,18 @@ import { renderPage } from './render.js';
  * checks every relative link. `--check` writes nothing and fails when a page is out of date.
  */
 
-// dist/src/docs/main.js → the repository root.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The repository root: the nearest directory above this file with a package.json (dist/ has none). */
+function repositoryRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('no package.json above src/docs/main');
+    dir = parent;
+  }
+  return dir;
+}
+
+const root = repositoryRoot();
 const check = process.argv.includes('--check');
 let failed = false;
 
