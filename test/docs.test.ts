@@ -116,7 +116,9 @@ describe('explanations', () => {
 describe('the examples in docs/examples', () => {
   it('are a valid reference-data file and valid templates', () => {
     expect(referenceDataSchema.safeParse(JSON.parse(read('docs/examples/acme-org.json'))).error).toBeUndefined();
-    for (const file of ['docs/examples/spend-template.json', 'docs/examples/bonus-template.json']) {
+    const templates = fs.readdirSync(path.join(root, 'docs/examples')).filter((f) => f.endsWith('-template.json'));
+    expect(templates.length).toBeGreaterThanOrEqual(3);
+    for (const file of templates.map((f) => `docs/examples/${f}`)) {
       const parsed = templateSchema.parse(JSON.parse(read(file)));
       expect(PROFILES[parsed.profile].configSchema.safeParse(parsed.config).error, file).toBeUndefined();
     }
