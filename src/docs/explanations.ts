@@ -81,7 +81,7 @@ export const ERROR_CODE_EXPLANATIONS = {
   },
   INVALID_IDENTIFIER: {
     cause:
-      "The `customer` (or `group`) cell is not of the form the template's `customerIdentifier` (or `userGroup2IdentifierType`) says: a mobile that cannot be an international number once spaces, dashes, dots and brackets are dropped, an email that is not an address, a user id or group id that is not a positive whole number, an empty external id.",
+      "The `customer` (or `group`) cell is not of the form the template's `customerIdentifier` (or `userGroup2IdentifierType`) says: a mobile that cannot be an international number once spaces, dashes, dots and brackets are dropped, an email that is not an address, a user id or group id that is not a positive whole number.",
     fix: 'Correct the cell; or, when the whole column holds another kind of identifier, change `customerIdentifier` or `userGroup2IdentifierType`. Mobiles written without their country code need `appendCountryCode`.',
   },
   INVALID_NUMBER: {
