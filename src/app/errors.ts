@@ -97,6 +97,9 @@ export function toAppError(error: unknown): AppError {
       return new AppError('JOB_CONFLICT', e.message);
     case 'JobStoppedError':
       return new AppError('JOB_INTERRUPTED', e.message);
+    case 'StoreLostError':
+    case 'StoreMissingError':
+      return new AppError('STORE_UNAVAILABLE', e.message);
     default:
       return new AppError('INTERNAL', e.message);
   }
