@@ -78,7 +78,7 @@ describe('explanations', () => {
     const declared = new Set<string>([...FILE_ERROR_CODES, ...ROW_ERROR_CODES, ...JOB_STATUSES, ...ANNOUNCED]);
     expect(Object.keys(ERROR_CODE_EXPLANATIONS).filter((c) => !declared.has(c))).toEqual([]);
     expect(Object.keys(JOB_STATUS_EXPLANATIONS).filter((s) => !declared.has(s))).toEqual([]);
-    expect(Object.keys(APP_ERROR_EXPLANATIONS).sort()).toEqual(Object.keys(APP_ERRORS).sort());
+    expect(Object.keys(APP_ERROR_EXPLANATIONS).filter((c) => !(c in APP_ERRORS) && !ANNOUNCED.includes(c))).toEqual([]);
   });
 
   it('give every job status a meaning', () => {
@@ -205,7 +205,7 @@ describe('the command-line reference', () => {
       const walk = async (command: string[]): Promise<void> => {
         const h = await help(command, cwd);
         if (h.commands.length > 0) {
-          for (const sub of h.commands) await walk([...command, sub]);
+          await Promise.all(h.commands.map((sub) => walk([...command, sub])));
           return;
         }
         const name = command.join(' ');
@@ -219,10 +219,10 @@ describe('the command-line reference', () => {
         const body = page.slice(start, Math.min(...[end, next].filter((i) => i > 0), page.length));
         for (const option of h.options) if (!body.includes(option)) missing.push(`${name} ${option}`);
       };
-      for (const command of top.commands) await walk([command]);
-      expect(missing, 'docs/reference/cli.md does not document these').toEqual([]);
+      await Promise.all(top.commands.map((command) => walk([command])));
+      expect(missing.sort(), 'docs/reference/cli.md does not document these').toEqual([]);
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });

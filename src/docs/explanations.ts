@@ -24,8 +24,8 @@ export interface Explanation {
  * and the page shows it once the code declares it.
  */
 export type AnnouncedFileErrorCode = 'DUPLICATE_COLUMN';
-export type AnnouncedJobStatus = 'INTERRUPTED';
-export const ANNOUNCED: readonly string[] = ['DUPLICATE_COLUMN', 'INTERRUPTED'] satisfies Array<AnnouncedFileErrorCode | AnnouncedJobStatus>;
+export type AnnouncedAppErrorCode = 'FORBIDDEN';
+export const ANNOUNCED: readonly string[] = ['DUPLICATE_COLUMN', 'FORBIDDEN'] satisfies Array<AnnouncedFileErrorCode | AnnouncedAppErrorCode>;
 
 export const ERROR_CODE_EXPLANATIONS = {
   // File level: the job fails and nothing is written.
@@ -58,8 +58,8 @@ export const ERROR_CODE_EXPLANATIONS = {
   },
   DUPLICATE_FILE: {
     cause:
-      'A file with the same content (the same SHA-256) was already imported with this template version by an earlier import that is not `FAILED` or `CANCELLED`, or that imported rows. The message names that job. Dry runs never count, and are never refused.',
-    fix: 'Nothing, if the file was imported already: see the earlier job with `job show`. If the earlier job is unfinished, resume it instead. To import the same content again on purpose, pass `--allow-duplicate` (`"allowDuplicate": true` over HTTP): rows already recorded then come back `ALREADY_TRACKED`, while points are awarded again.',
+      'A file with the same content (the same SHA-256) is being or was imported with this template version by an earlier import: one that has not finished, or one that ended without being `FAILED` or `CANCELLED` before importing a row. The message names that job. Dry runs never count, and are never refused.',
+    fix: 'If the earlier job has not finished, resume it (`job resume`) or cancel it (`job cancel`), as the message says: `--allow-duplicate` does not import a file beside an unfinished import of it, which would write its rows twice. If it has finished, the file is imported already (see `job show`); to import the same content again on purpose, pass `--allow-duplicate` (`"allowDuplicate": true` over HTTP): rows already recorded then come back `ALREADY_TRACKED`, while points are awarded again.',
   },
   PROMOTION_NAME_MISMATCH: {
     cause: "A Customer Promotion template's `promotionIdentifier` names a promotion of the org whose name is not the template's `promotionName`. A dry run reports it too.",
@@ -168,8 +168,8 @@ export const APP_ERROR_EXPLANATIONS = {
     fix: 'Check the id or name (`template list`, `job list`); a job id may be shortened to a unique prefix of 8 or more characters.',
   },
   JOB_CONFLICT: {
-    cause: 'The job is running in another process (a second `job resume` of the same job), or is in a state that does not allow what was asked.',
-    fix: 'Wait for the other process, or see the job with `job show`.',
+    cause: 'The job is held by another live process (a second `job resume` of a running job), or is in a state that does not allow what was asked (cancelling a job that has ended).',
+    fix: 'Let the other process finish, or stop it with `job cancel`; see the job with `job show`.',
   },
   FILE_TOO_LARGE: {
     cause: 'An upload larger than the largest file accepted (`LOYALTY_MAX_FILE_MB`).',
@@ -185,18 +185,23 @@ export const APP_ERROR_EXPLANATIONS = {
     fix: 'Correct the entry the message names and load the file again.',
   },
   JOB_INTERRUPTED: {
-    cause: 'The job stopped before its end: the process received SIGINT or SIGTERM, or the store went away while it ran. What it committed is kept; the job is `INTERRUPTED`.',
+    cause: 'The job stopped before its end: its thread failed, or the store went away while it ran. What it committed is kept; the job is `INTERRUPTED`.',
     fix: 'Resume it with `loyalty-import job resume JOB_ID` (the message gives the command): every row is imported exactly once.',
   },
   STORE_UNAVAILABLE: {
-    cause: 'The store cannot be reached (the PostgreSQL server is down or refuses the connection), or the SQLite file was removed while a job ran.',
-    fix: 'Check `--db` or `LOYALTY_DB` and the database server, then run the command again (or resume the job).',
+    cause:
+      'The store cannot be reached: the PostgreSQL server is down or refuses the connection, the SQLite file that `--db` (or `LOYALTY_DB`, or `./loyalty.db`) names does not exist (only `org load` and `demo` make one), or the SQLite file was removed or replaced while a job ran.',
+    fix: 'Check `--db` or `LOYALTY_DB` (a typo names a store that is not there) and the database server, then run the command again (or resume the job).',
   },
   INTERNAL: {
     cause: 'Anything else: a defect in the importer. The message says what happened.',
     fix: 'Run the command again with `LOYALTY_DEBUG=1` for a stack trace, and report it with the message.',
   },
-} satisfies Record<AppErrorCode, Explanation>;
+  FORBIDDEN: {
+    cause: 'HTTP: an org key asking for what only the admin key may do (making or revoking org keys, creating an org).',
+    fix: 'Use the admin key (`LOYALTY_ADMIN_KEY`) for it.',
+  },
+} satisfies Record<AppErrorCode, Explanation> & Partial<Record<AnnouncedAppErrorCode, Explanation>>;
 
 export const JOB_STATUS_EXPLANATIONS = {
   QUEUED: 'Created, not started yet. A job waits here until a process runs it.',
@@ -207,8 +212,9 @@ export const JOB_STATUS_EXPLANATIONS = {
   COMPLETED_WITH_ERRORS: 'Some rows were rejected (see the error report) and every other row was imported. Ends here.',
   FAILED: 'A file-level error (`fileError`): nothing was written. A job that has committed rows is never `FAILED`. Ends here.',
   CANCELLED: 'Stopped on request at a chunk boundary. What was committed stays, is counted as imported and is in the success report. Never resumed. Ends here.',
-  INTERRUPTED: 'The process running the job stopped (a signal, a crash, a lost machine) before its end. What was committed stays; `job resume` finishes it. A job whose process died is shown as `INTERRUPTED` within 30 seconds.',
-} satisfies Record<JobStatus, string> & Partial<Record<AnnouncedJobStatus, string>>;
+  INTERRUPTED:
+    'The process running the job stopped before its end: a signal (Ctrl-C, SIGTERM, SIGHUP), a crash, a lost machine. What was committed stays; `job resume` finishes it. A job whose process died without a word is shown as `INTERRUPTED` once its heartbeat is 20 seconds old, at once on the machine it ran on.',
+} satisfies Record<JobStatus, string>;
 
 /** How each field type reads a cell, and which code a cell that does not parse gets. */
 export const FIELD_TYPE_EXPLANATIONS = {
