@@ -224,5 +224,5 @@ describe('the command-line reference', () => {
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
-  }, 180_000);
+  }, 300_000);
 });
