@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { APP_ERRORS } from '../src/app/errors.js';
 import { FILE_ERROR_CODES, ROW_ERROR_CODES } from '../src/core/error-codes.js';
@@ -225,4 +225,17 @@ describe('the command-line reference', () => {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
   }, 300_000);
+});
+
+describe('the HTTP API reference', () => {
+  // The route table comes with the HTTP server; until it is there, there is nothing to check.
+  const routesFile = path.join(root, 'src', 'http', 'routes.ts');
+
+  it.skipIf(!fs.existsSync(routesFile))('lists every route of the route table, by method and path', async () => {
+    const { ROUTES } = (await import(pathToFileURL(routesFile).href)) as { ROUTES: ReadonlyArray<{ method: string; path: string }> };
+    const page = read('docs/reference/http-api.md');
+    const missing = ROUTES.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).filter((route) => !page.includes(`\`${route}\``));
+    expect(ROUTES.length).toBeGreaterThan(10);
+    expect(missing, 'docs/reference/http-api.md does not list these routes').toEqual([]);
+  });
 });
