@@ -53,7 +53,8 @@ export const ERROR_CODE_EXPLANATIONS = {
     fix: 'Split the file, or raise `rowLimit` in the template.',
   },
   FILE_TOO_LARGE: {
-    cause: 'The file is larger than the largest file accepted: 1 GiB, or `LOYALTY_MAX_FILE_MB` megabytes when that environment variable is set.',
+    cause:
+      'The file is larger than the largest file accepted: 1 GiB, or `LOYALTY_MAX_FILE_MB` megabytes when that environment variable is set. A file named on the command line, or uploaded, is refused before a job is made (the application error `FILE_TOO_LARGE`); a job whose file is over the limit when it starts fails with it.',
     fix: 'Split the file into smaller files, or raise `LOYALTY_MAX_FILE_MB` where the importer runs.',
   },
   DUPLICATE_FILE: {
