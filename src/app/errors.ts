@@ -68,6 +68,7 @@ function appCodeOfFileError(code: FileErrorCode): AppErrorCode {
     case 'ROW_LIMIT_EXCEEDED':
     case 'DUPLICATE_FILE':
     case 'PROMOTION_NAME_MISMATCH':
+    case 'DUPLICATE_COLUMN':
       return 'INVALID_REQUEST';
     default:
       return exhaustive(code);

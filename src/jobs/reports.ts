@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import Papa from 'papaparse';
+import { guardCell, reportCell } from '../core/csv-cell.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ProfileKey } from '../profiles/types.js';
 import type { JobRecord, Store } from '../store/port.js';
@@ -16,14 +19,8 @@ import { templateSchema } from '../templates/schema.js';
  */
 
 const BOM = '\ufeff';
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const FORMULA_START = /^[=+\-@\t\r]/;
 const END_MARKER = 'end of error report';
-
-/** Guards a cell against spreadsheet formula injection: `=cmd()` is written as `'=cmd()`. */
-export function guardCell(cell: string): string {
-  return FORMULA_START.test(cell) && !NUMBER.test(cell) ? `'${cell}` : cell;
-}
+const REPORT_COLUMNS = ['row_number', 'error_code', 'error_message'] as const;
 
 /** Writes the error report of a job; returns how many rows it holds. */
 export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
@@ -31,14 +28,17 @@ export async function writeErrorReport(store: Store, job: JobRecord, file: strin
   const parsed = templateSchema.safeParse(version?.body);
   const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0 };
   const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.escape, newline: '\r\n' })}\r\n`;
-  // A short row is padded so that the three columns stand under their own headers.
-  const width = job.header?.length ?? 0;
+  // The report of a file that is itself an error report replaces its three columns, so that a
+  // report of a report of a report still has them once, at the end, with this job's values.
+  const header = job.header && endsWithReportColumns(job.header) ? job.header.slice(0, -REPORT_COLUMNS.length) : job.header;
+  const width = header?.length ?? 0;
+  const cellsOf = (cells: string[]) => (header !== job.header && cells.length === job.header!.length ? cells.slice(0, width) : padded(cells, width));
   return writeCsv(file, async (write) => {
     await write('\r\n'.repeat(csv.skipTop));
-    if (csv.header && job.header) await write(unparse([[...job.header, 'row_number', 'error_code', 'error_message'].map(guardCell)]));
+    if (csv.header && header) await write(unparse([[...header, ...REPORT_COLUMNS].map(guardCell)]));
     let count = 0;
     for await (const page of store.rejections(job.id)) {
-      await write(unparse(page.map((r) => [...padded(r.cells, width).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)])));
+      await write(unparse(page.map((r) => [...cellsOf(r.cells).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)])));
       count += page.length;
     }
     // The rows the template skips at the bottom, so that no rejected row is skipped instead.
@@ -51,11 +51,11 @@ export async function writeErrorReport(store: Store, job: JobRecord, file: strin
 export async function writeSuccessReport(store: Store, job: JobRecord, file: string): Promise<number> {
   const report = profileOf(job.profile as ProfileKey).successReport;
   return writeCsv(file, async (write) => {
-    await write(`${Papa.unparse([report.columns as string[]])}\r\n`);
+    await write(`${Papa.unparse([report.columns.map(guardCell)])}\r\n`);
     let count = 0;
     if (!job.dryRun) {
       for await (const page of report.rows(store, job.id)) {
-        await write(`${Papa.unparse(page.map((row) => row.map((v) => (v === null ? '' : String(v)))))}\r\n`);
+        await write(`${Papa.unparse(page.map((row) => row.map(reportCell)))}\r\n`);
         count += page.length;
       }
     }
@@ -63,29 +63,65 @@ export async function writeSuccessReport(store: Store, job: JobRecord, file: str
   });
 }
 
-/** Writes a UTF-8 file with a byte-order mark (spreadsheets need it); any write error is thrown. */
+/**
+ * Writes a UTF-8 file with a byte-order mark (spreadsheets need it), whole or not at all: into a
+ * temporary file beside `file`, renamed over it only once every row is written, so that a failed
+ * write (a full disk, a lost store) leaves neither half a report nor the temporary file, and an
+ * earlier report at that path stays as it was. Any write error is thrown.
+ */
 async function writeCsv(file: string, produce: (write: (text: string) => Promise<void>) => Promise<number>): Promise<number> {
-  const out = fs.createWriteStream(file, { encoding: 'utf8' });
+  // Beside the report, so that the rename stays on one file system and is atomic.
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let out: fs.WriteStream | null = null;
   let failure: Error | null = null;
-  out.on('error', (e) => {
-    failure ??= e;
-  });
   const write = async (text: string) => {
     if (failure) throw failure;
-    if (text && !out.write(text)) await once(out, 'drain');
+    if (text && !out!.write(text)) await Promise.race([once(out!, 'drain'), once(out!, 'error')]);
+    if (failure) throw failure;
   };
   try {
+    const fd = await fs.promises.open(temp, 'wx');
+    out = fs.createWriteStream('', { fd, encoding: 'utf8' });
+    out.on('error', (e) => {
+      failure ??= e;
+    });
     await write(BOM);
     const count = await produce(write);
     out.end();
     await finished(out);
+    await fs.promises.rename(temp, file);
     return count;
   } catch (error) {
-    out.destroy();
-    throw new Error(`Cannot write the report "${file}": ${(failure ?? (error as Error)).message}`);
+    out?.destroy();
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    throw new Error(`Cannot write the report "${file}": ${writeProblem(failure ?? (error as Error), file)}`);
   }
 }
 
+/** Why a report could not be written, in the operator's words where the cause is a common one. */
+function writeProblem(error: Error, file: string): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return `the directory "${path.dirname(file)}" does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write in "${path.dirname(file)}"`;
+    case 'EISDIR':
+      return `"${file}" is a directory; name a file`;
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return error.message;
+  }
+}
+
+/** Whether a header ends with the three columns an error report adds (as a spreadsheet may have re-cased them). */
+function endsWithReportColumns(header: readonly string[]): boolean {
+  const tail = header.slice(-REPORT_COLUMNS.length).map((h) => h.trim().toLowerCase());
+  return tail.length === REPORT_COLUMNS.length && REPORT_COLUMNS.every((c, i) => tail[i] === c);
+}
+
+/** A short row is padded so that the three columns stand under their own headers. */
 function padded(cells: string[], width: number): string[] {
   return cells.length >= width ? cells : [...cells, ...new Array<string>(width - cells.length).fill('')];
 }

@@ -575,6 +575,14 @@ export abstract class KyselyStore implements Store {
     );
   }
 
+  async findJobsByIdPrefix(prefix: string, orgId?: string, limit = 10): Promise<JobRecord[]> {
+    // substr, not LIKE: an id holds no wildcard to escape, and a collation never bends the match.
+    let q = this.db.selectFrom('jobs').selectAll().where(sql<string>`substr(id, 1, ${prefix.length})`, '=', prefix);
+    if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+    const rows = await q.orderBy('seq', 'desc').limit(limit).execute();
+    return rows.map(toJob);
+  }
+
   async trackerValues(orgId: string, trackerId: number): Promise<StoredTrackerValue[]> {
     const rows = await this.db
       .selectFrom('tracker_values')

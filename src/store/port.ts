@@ -416,6 +416,8 @@ export interface JobStore {
   rejections(jobId: string): AsyncIterable<Rejection[]>;
   trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]>;
   ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]>;
+  /** Jobs whose id begins with `prefix` (of `orgId` only, when given), newest first, at most `limit`. */
+  findJobsByIdPrefix(prefix: string, orgId?: string, limit?: number): Promise<JobRecord[]>;
 }
 
 /** The records of the files kept in the store's file storage (the bytes are in `filesDir`). */

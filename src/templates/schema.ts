@@ -61,3 +61,36 @@ export function templateIssue(error: z.ZodError, prefix = ''): FileError {
   if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return new FileError('INVALID_TEMPLATE', `Template ${path ? `"${path}"` : ''}${path ? ': ' : ''}${message}`);
 }
+
+/**
+ * INVALID_TEMPLATE for a key named "__proto__" anywhere in a template's JSON. The schema's records
+ * (mapping, defaults, config) drop such a key without a word, since it cannot be an own key of
+ * the objects they build, so the template checked would not be the template saved. Walked with a
+ * list, not recursion, so that JSON nested thousands deep is no stack overflow.
+ */
+export function prototypeKeyIssue(input: unknown): FileError | null {
+  // Each entry keeps its parent instead of a copy of its path: paths are built only for the key found.
+  interface Entry {
+    value: unknown;
+    key: string | null;
+    parent: Entry | null;
+  }
+  const pending: Entry[] = [{ value: input, key: null, parent: null }];
+  while (pending.length > 0) {
+    const entry = pending.pop()!;
+    const { value } = entry;
+    if (value === null || typeof value !== 'object') continue;
+    for (const key of Object.keys(value)) {
+      const child: Entry = { value: (value as Record<string, unknown>)[key], key: Array.isArray(value) ? null : key, parent: entry };
+      if (key === '__proto__') {
+        const path: string[] = [];
+        for (let e: Entry | null = child; e; e = e.parent) if (e.key !== null) path.push(e.key);
+        path.reverse();
+        const shown = path.length > 6 ? `${path.slice(0, 3).join('.')}.….${path.slice(-2).join('.')}" (${path.length} keys deep` : path.join('.');
+        return new FileError('INVALID_TEMPLATE', `Template "${shown}": a key named "__proto__" is not allowed; remove it`);
+      }
+      pending.push(child);
+    }
+  }
+  return null;
+}
