@@ -45,7 +45,7 @@ export const ERROR_CODE_EXPLANATIONS = {
   },
   MALFORMED_CSV: {
     cause:
-      "The file cannot be read as CSV: a quote that is never closed (the message names the line where it opens; a quoted cell still open after 8 MB of text counts as never closed), text after a closing quote, or bytes that are not valid text in the template's `csv.encoding`.",
+      "The file cannot be read as CSV: a quote that is never closed (the message names the line where it opens), text after a closing quote, a row longer than 8 MiB of text (a quote that never closes, or a file that is not CSV), or bytes that are not valid text in the template's `csv.encoding`.",
     fix: 'Close the quote, or double a quote inside a quoted cell (`""`), on the line the message names. For an encoding error save the file as UTF-8, or set `csv.encoding` (`latin1`, `utf-16le`, `utf-16be`) in the template. Check that `csv.quote` and `csv.escape` are those of the file.',
   },
   ROW_LIMIT_EXCEEDED: {
