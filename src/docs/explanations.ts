@@ -23,9 +23,8 @@ export interface Explanation {
  * ahead so that the reference is ready: an explanation may exist before its code is declared,
  * and the page shows it once the code declares it.
  */
-export type AnnouncedFileErrorCode = 'DUPLICATE_COLUMN';
 export type AnnouncedAppErrorCode = 'FORBIDDEN';
-export const ANNOUNCED: readonly string[] = ['DUPLICATE_COLUMN', 'FORBIDDEN'] satisfies Array<AnnouncedFileErrorCode | AnnouncedAppErrorCode>;
+export const ANNOUNCED: readonly string[] = ['FORBIDDEN'] satisfies AnnouncedAppErrorCode[];
 
 export const ERROR_CODE_EXPLANATIONS = {
   // File level: the job fails and nothing is written.
@@ -144,7 +143,7 @@ export const ERROR_CODE_EXPLANATIONS = {
     cause: 'Trackers: an earlier row of the same file is for the same tracker, transaction (and line item). The first row stands.',
     fix: 'Remove the repeated row, or put the value you mean in the first one before importing the file.',
   },
-} satisfies Record<FileErrorCode | RowErrorCode, Explanation> & Partial<Record<AnnouncedFileErrorCode, Explanation>>;
+} satisfies Record<FileErrorCode | RowErrorCode, Explanation>;
 
 export const APP_ERROR_EXPLANATIONS = {
   INVALID_REQUEST: {
