@@ -148,7 +148,7 @@ export const ERROR_CODE_EXPLANATIONS = {
 export const APP_ERROR_EXPLANATIONS = {
   INVALID_REQUEST: {
     cause:
-      'The command line or request is wrong: an unknown command or flag, a missing argument or option, a value of the wrong form (`--customer abc`), a request body that breaks its schema (`details` lists each field). Also a request that cannot become a job (an unknown org or template, a file that cannot be read), a resume that finds its file changed, and a file-level code met outside a job (`details.fileErrorCode`).',
+      'The command line or request is wrong: an unknown command or flag, a missing argument or option, a value of the wrong form (`--customer abc`), a request body that breaks its schema (`details` lists each field). Also a request that cannot become a job (an unknown org or template, a file that cannot be read; the command line exits 1 for these), and a file-level code met outside a job (`details.fileErrorCode`).',
     fix: 'Correct the command or request as the message says; `loyalty-import COMMAND --help` lists the flags.',
   },
   INVALID_JSON: {
