@@ -552,6 +552,8 @@ function usage(message: string, code = 'USAGE'): void {
   process.exitCode = 2;
 }
 
+(await import('./serve.js')).registerServe(program);
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

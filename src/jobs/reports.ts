@@ -22,41 +22,62 @@ import { templateSchema } from '../templates/schema.js';
 const BOM = '\ufeff';
 const END_MARKER = 'end of error report';
 
-/** Writes the error report of a job; returns how many rows it holds. */
-export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
+/**
+ * The error report of a job as CSV text, in pieces (without the byte-order mark, which the file
+ * or the response adds): what a file, a terminal or an HTTP response takes. Returns its row count.
+ */
+export async function* errorReportCsv(store: Store, job: JobRecord): AsyncGenerator<string, number> {
   const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
   const parsed = templateSchema.safeParse(version?.body);
   const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0 };
   const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.escape, newline: '\r\n' })}\r\n`;
   const rows = errorReportRows(job.header);
-  return writeCsv(file, async (write) => {
-    await write('\r\n'.repeat(csv.skipTop));
-    if (csv.header && rows.header) await write(unparse([rows.header]));
-    let count = 0;
-    for await (const page of store.rejections(job.id)) {
-      await write(unparse(page.map(rows.row)));
+  if (csv.skipTop > 0) yield '\r\n'.repeat(csv.skipTop);
+  if (csv.header && rows.header) yield unparse([rows.header]);
+  let count = 0;
+  for await (const page of store.rejections(job.id)) {
+    yield unparse(page.map(rows.row));
+    count += page.length;
+  }
+  // The rows the template skips at the bottom, so that no rejected row is skipped instead.
+  for (let i = 0; i < csv.skipBottom; i++) yield unparse([[END_MARKER]]);
+  return count;
+}
+
+/** The success report of a job as CSV text, in pieces (without the byte-order mark); returns its row count. */
+export async function* successReportCsv(store: Store, job: JobRecord): AsyncGenerator<string, number> {
+  const report = profileOf(job.profile as ProfileKey).successReport;
+  yield `${Papa.unparse([report.columns.map(guardCell)])}\r\n`;
+  let count = 0;
+  if (!job.dryRun) {
+    for await (const page of report.rows(store, job.id)) {
+      yield `${Papa.unparse(page.map(successReportRow))}\r\n`;
       count += page.length;
     }
-    // The rows the template skips at the bottom, so that no rejected row is skipped instead.
-    for (let i = 0; i < csv.skipBottom; i++) await write(unparse([[END_MARKER]]));
-    return count;
-  });
+  }
+  return count;
+}
+
+/** The byte-order mark a report starts with: spreadsheets need it to read UTF-8. */
+export const REPORT_BOM = BOM;
+
+/** Writes the error report of a job; returns how many rows it holds. */
+export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
+  return writeCsv(file, (write) => drain(errorReportCsv(store, job), write));
 }
 
 /** Writes the success report of a job: what each imported row resolved to. */
 export async function writeSuccessReport(store: Store, job: JobRecord, file: string): Promise<number> {
-  const report = profileOf(job.profile as ProfileKey).successReport;
-  return writeCsv(file, async (write) => {
-    await write(`${Papa.unparse([report.columns.map(guardCell)])}\r\n`);
-    let count = 0;
-    if (!job.dryRun) {
-      for await (const page of report.rows(store, job.id)) {
-        await write(`${Papa.unparse(page.map(successReportRow))}\r\n`);
-        count += page.length;
-      }
-    }
-    return count;
-  });
+  return writeCsv(file, (write) => drain(successReportCsv(store, job), write));
+}
+
+/** Hands every piece of a report to `write`; returns the report's row count. */
+async function drain(pieces: AsyncGenerator<string, number>, write: (text: string) => Promise<void>): Promise<number> {
+  for (;;) {
+    const next = await pieces.next();
+    if (next.done) return next.value;
+    await write(next.value);
+  }
 }
 
 /**

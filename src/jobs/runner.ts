@@ -470,7 +470,8 @@ async function scanFile(
   return { sha256: hash.digest('hex'), header, rows, expectedCells, mapping };
 }
 
-function csvOptions(body: TemplateBody): CsvOptions {
+/** The CSV reader's options of a template. */
+export function csvOptions(body: TemplateBody): CsvOptions {
   const { dateFormat: _ignored, ...csv } = body.csv;
   return csv;
 }

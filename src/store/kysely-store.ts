@@ -3,6 +3,7 @@ import { type Compilable, type Expression, type Kysely, type Selectable, sql } f
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
 import type {
+  ApiKeyRecord,
   ChunkCommit,
   CustomerMatch,
   ExistingReferences,
@@ -613,6 +614,43 @@ export abstract class KyselyStore implements Store {
       .selectAll('points_ledger')
       .select('promotions.name as promotion_name');
   }
+
+  // What the HTTP API adds: org keys (migration 0005_api_keys), and lists for its forms and its job runner.
+
+  async saveApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({ id: key.id, org_id: key.orgId, key_hash: key.keyHash, label: key.label, created_at: key.createdAt, revoked_at: key.revokedAt })
+      .execute();
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys(orgId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean> {
+    const found = await this.db.selectFrom('api_keys').select('revoked_at').where('org_id', '=', orgId).where('id', '=', keyId).executeTakeFirst();
+    if (!found) return false;
+    if (found.revoked_at === null) await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).execute();
+    return true;
+  }
+
+  async listPromotions(orgId: string): Promise<Promotion[]> {
+    const rows = await this.db.selectFrom('promotions').select(['identifier', 'name', 'program_id']).where('org_id', '=', orgId).orderBy('identifier').execute();
+    return rows.map((r) => ({ identifier: r.identifier, name: r.name, programId: Number(r.program_id) }));
+  }
+
+  async jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db.selectFrom('jobs').selectAll().where('status', 'in', [...statuses]).orderBy('seq').execute();
+    return rows.map(toJob);
+  }
 }
 
 const CUSTOMER_COLUMNS = {
@@ -775,4 +813,8 @@ function toLedgerEntry(r: Selectable<Database['points_ledger']> & { promotion_na
     issuedAt: r.issued_at,
     expiresAt: r.expires_at,
   };
+}
+
+function toApiKey(r: Selectable<Database['api_keys']>): ApiKeyRecord {
+  return { id: r.id, orgId: r.org_id, keyHash: r.key_hash, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at };
 }

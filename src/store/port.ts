@@ -437,8 +437,32 @@ export interface QueryStore {
   ledger(filter: LedgerFilter): Promise<StoredLedgerEntry[]>;
 }
 
+/** An org key of the HTTP API: its hash only, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  keyHash: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyStore {
+  saveApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key with this hash, revoked or not. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  /** The org's keys, revoked ones included, oldest first. */
+  listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
+  /** Marks the org's key revoked; false when the org has no such key. */
+  revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
+  /** The org's promotions, by identifier: what a template form offers. */
+  listPromotions(orgId: string): Promise<Promotion[]>;
+  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
+  jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
+}
+
 /** Everything the product stores. */
-export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, QueryStore {
+export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, QueryStore, ApiKeyStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Throws `StoreLostError` when the store is gone (a SQLite file removed while a job ran). */
   checkAlive(): Promise<void>;
