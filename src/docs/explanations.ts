@@ -148,7 +148,7 @@ export const ERROR_CODE_EXPLANATIONS = {
 export const APP_ERROR_EXPLANATIONS = {
   INVALID_REQUEST: {
     cause:
-      'The command line or request is wrong: an unknown command or flag, a missing argument or option, a value of the wrong form (`--customer abc`), a request body that breaks its schema (`details` lists each field). Also a request that cannot become a job (an unknown org or template, a file that cannot be read; the command line exits 1 for these), and a file-level code met outside a job (`details.fileErrorCode`).',
+      'The command line or request is wrong: an unknown command or flag, a missing argument or option, a value of the wrong form (`--customer abc`), a request body that breaks its schema (`details` lists each field); a job id prefix shorter than 8 characters or shared by several jobs; and a file-level code met outside a job (`details.fileErrorCode`).',
     fix: 'Correct the command or request as the message says; `loyalty-import COMMAND --help` lists the flags.',
   },
   INVALID_JSON: {
@@ -156,7 +156,7 @@ export const APP_ERROR_EXPLANATIONS = {
     fix: 'Correct the JSON; a template or reference-data file is one JSON object.',
   },
   FILE_NOT_READABLE: {
-    cause: 'A file named on the command line does not exist or cannot be read.',
+    cause: 'A file named on the command line does not exist, is a folder, or cannot be read; no job is made.',
     fix: 'Check the path and its permissions.',
   },
   UNAUTHORIZED: {
@@ -168,8 +168,9 @@ export const APP_ERROR_EXPLANATIONS = {
     fix: 'Check the id or name (`template list`, `job list`); a job id may be shortened to a unique prefix of 8 or more characters.',
   },
   JOB_CONFLICT: {
-    cause: 'The job is held by another live process (a second `job resume` of a running job), or is in a state that does not allow what was asked (cancelling a job that has ended).',
-    fix: 'Let the other process finish, or stop it with `job cancel`; see the job with `job show`.',
+    cause:
+      'The job is held by another live process (a second `job resume` of a running job); is in a state that does not allow what was asked (cancelling a job that has ended); or an interrupted import cannot go on until something is put right (its template no longer fits the org, its copy of the file changed).',
+    fix: 'Let the other process finish, or stop it with `job cancel`; put right what the message names and run `job resume`; see the job with `job show`.',
   },
   FILE_TOO_LARGE: {
     cause: 'An upload larger than the largest file accepted (`LOYALTY_MAX_FILE_MB`).',
