@@ -392,6 +392,8 @@ function fail(error: unknown): void {
   else if (error instanceof ReferenceDataError) code = 'INVALID_REFERENCE_DATA';
   else if (error instanceof JobRequestError) code = 'INVALID_REQUEST';
   else if (error instanceof JobConflictError) code = 'JOB_CONFLICT';
+  // Rebuilt from the job thread by its name (run-in-thread.ts): the class does not cross it.
+  else if (error instanceof Error && error.name === 'StoreLostError') code = 'STORE_UNAVAILABLE';
   else if (error instanceof JobStoppedError) {
     code = 'JOB_STOPPED';
     extra.jobId = error.jobId;
