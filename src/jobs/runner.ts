@@ -218,7 +218,13 @@ async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease:
       return end(error.reason === 'cancel' ? { status: 'CANCELLED', finishedAt: now } : { status: 'INTERRUPTED' });
     }
     // Another runner holds the job, or the store is gone: nothing here may write to it.
-    if (error instanceof JobConflictError || (error instanceof Error && error.name === 'StoreLostError')) throw error;
+    if (error instanceof Error && error.name === 'StoreLostError') throw error;
+    if (error instanceof JobConflictError) {
+      // Cancelled while this runner stalled past its lease: the job has ended, as the cancel left it.
+      const current = await store.getJob(job.id);
+      if (current && FINAL_STATUSES.has(current.status)) return current;
+      throw error;
+    }
     const committed = resuming || (await store.getJob(job.id))!.checkpointRow > 0;
     const fileError = error instanceof FileError ? error : unreadable(error);
     if (fileError && !committed) {
@@ -380,6 +386,8 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     try {
       await lease.checkpoint();
     } catch (halt) {
+      // A runner that lost its lease (taken over, or cancelled while it stalled) writes nothing more.
+      if (!(halt instanceof Halt)) throw halt;
       if (rows.length + rejections.length > 0) await cut();
       if (inflight) await finish(inflight);
       throw halt;
