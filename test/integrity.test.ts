@@ -174,6 +174,7 @@ function json<T = Summary>(run: CliRun): T {
 }
 
 describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) => {
+  let baseDir: string;
   let base: Awaited<ReturnType<Kind['base']>>;
   let templateId: string;
   /** The file imported without interruption: its summary and the values it wrote. */
@@ -234,7 +235,7 @@ describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) 
   }
 
   beforeAll(async () => {
-    const baseDir = tempDir('loyalty-integrity-base-');
+    baseDir = tempDir('loyalty-integrity-base-');
     base = await kind.base(baseDir);
     // The reference: the file imported without interruption.
     dir = tempDir('loyalty-integrity-ref-');
@@ -257,6 +258,7 @@ describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) 
 
   afterAll(async () => {
     await base?.drop();
+    if (baseDir) fs.rmSync(baseDir, { recursive: true, force: true });
   });
 
   beforeEach(async () => {
@@ -593,7 +595,6 @@ describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) 
           // The next round on a fresh copy of the store.
           place = await base.copy(dir);
           store = await openStore(place.location);
-          fs.rmSync(`${place.location}.files`, { recursive: true, force: true });
         }
       }, 120_000);
     });
