@@ -292,6 +292,23 @@ export function runCli(args: string[], options: CliOptions): Promise<CliRun> {
   return startCli(args, options).done;
 }
 
+/** Runs `command` with `args` (no shell unless `command` is one) and resolves when it exits, with all it printed. */
+export function runProcess(command: string, args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, LOYALTY_DB: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s;
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s;
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
 /** The one JSON document a run of the CLI printed on standard output; throws, showing both streams, when it printed anything else. */
 export function cliJson<T = Record<string, unknown>>(run: CliRun): T {
   try {

@@ -4,7 +4,8 @@ import Papa from 'papaparse';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeErrorReport, writeSuccessReport } from '../src/jobs/reports.js';
 import type { Store } from '../src/store/port.js';
-import { loadOrg, runImport, tempStore } from './helpers.js';
+import { acmeOrg, loadOrg, runImport, tempStore } from './helpers.js';
+import { promotionTemplate } from './promotion-fixtures.js';
 
 /**
  * The job's reports (spec: jobs.md, "Reports"): the error report an operator fixes and imports
@@ -120,6 +121,50 @@ describe('the error report', () => {
     ]);
   });
 
+  it('made from a file that is an error report, replaces its three columns instead of adding them again', async () => {
+    const csv = [
+      HEADER,
+      '919876543211,B-1,2025-03-01 10:15,S001,12.50', // 2 valid
+      '919999999999,B-2,2025-03-02,S001,3', // 3 CUSTOMER_NOT_FOUND
+      '919876543210,B-2,2025-03-02,S999,4', // 4 STORE_NOT_FOUND
+    ].join('\n');
+    const first = await runImport(store, TEMPLATE, csv);
+    const report1 = path.join(dir, 'errors-1.csv');
+    await writeErrorReport(store, first.job, report1);
+
+    // The operator fixes the store of one row and uploads the report; the other row fails again.
+    const rows1 = parseCsv(readUtf8(report1));
+    rows1[2]![3] = 'S001';
+    const second = await runImport(store, TEMPLATE, `${Papa.unparse(rows1, { newline: '\r\n' })}\r\n`, { fileName: 'errors-1.csv' });
+    expect(second.job.counts).toMatchObject({ total: 2, valid: 1, rejected: 1 });
+    const report2 = path.join(dir, 'errors-2.csv');
+    expect(await writeErrorReport(store, second.job, report2)).toBe(1);
+    const rows2 = parseCsv(readUtf8(report2));
+    expect(rows2[0]).toEqual([...HEADER.split(','), 'row_number', 'error_code', 'error_message']);
+    expect(rows2.slice(1).map((r) => r.slice(0, 7))).toEqual([['919999999999', 'B-2', '2025-03-02', 'S001', '3', '2', 'CUSTOMER_NOT_FOUND']]);
+    expect(rows2[1]).toHaveLength(8);
+
+    // Once more, with the columns re-cased by a spreadsheet: still one set, at the end.
+    rows2[0] = rows2[0]!.map((h) => (h.startsWith('error') || h === 'row_number' ? h.toUpperCase() : h));
+    const third = await runImport(store, TEMPLATE, `${Papa.unparse(rows2, { newline: '\r\n' })}\r\n`, { fileName: 'errors-2.csv' });
+    expect(third.job.header).toEqual([...HEADER.split(','), 'ROW_NUMBER', 'ERROR_CODE', 'ERROR_MESSAGE']);
+    const report3 = path.join(dir, 'errors-3.csv');
+    expect(await writeErrorReport(store, third.job, report3)).toBe(1);
+    expect(parseCsv(readUtf8(report3))).toEqual([rows2[0]!.slice(0, 5).concat(['row_number', 'error_code', 'error_message']), rows2[1]!.slice(0, 5).concat(['2', 'CUSTOMER_NOT_FOUND', rows2[1]![7]!])]);
+  });
+
+  it('keeps the cells of a short row from an error report, padded under the header', async () => {
+    const csv = [`${HEADER},row_number,error_code,error_message`, '919999999999,B-2,2025-03-02', '919876543210,B-2,2025-03-02,S999,4,4,STORE_NOT_FOUND,old message'].join('\n');
+    const { job } = await runImport(store, TEMPLATE, csv);
+    const file = path.join(dir, 'errors.csv');
+    expect(await writeErrorReport(store, job, file)).toBe(2);
+    expect(parseCsv(readUtf8(file)).map((r) => r.slice(0, 7))).toEqual([
+      [...HEADER.split(','), 'row_number', 'error_code'],
+      ['919999999999', 'B-2', '2025-03-02', '', '', '2', 'WRONG_COLUMN_COUNT'],
+      ['919876543210', 'B-2', '2025-03-02', 'S999', '4', '3', 'STORE_NOT_FOUND'],
+    ]);
+  });
+
   it('holds only the header for a job with no rejected rows', async () => {
     const { job } = await runImport(store, TEMPLATE, [HEADER, '919876543211,B-1,2025-03-01,S001,1'].join('\n'));
     const file = path.join(dir, 'errors.csv');
@@ -161,6 +206,23 @@ describe('the success report', () => {
     const groupsFile = path.join(dir, 'groups.csv');
     expect(await writeSuccessReport(store, groups.job, groupsFile)).toBe(1);
     expect(parseCsv(readUtf8(groupsFile))[1]).toEqual(['2', '', '501', '90001', '', '9']);
+  });
+
+  it('guards cells from the org\'s data that would start a formula, and leaves numbers alone', async () => {
+    const org = acmeOrg();
+    org.stores = [...(org.stores ?? []), { code: '@SUM(1+1)', externalId: 'EXT-9', name: 'Formula store', tills: ['=HYPERLINK("http://x.example","open")'] }];
+    await loadOrg(store, org);
+    const csv = ['Customer,Store,Points', '919876543210,"=HYPERLINK(""http://x.example"",""open"")",10', '919876543211,S001,2.5'].join('\n');
+    const { job } = await runImport(store, promotionTemplate({ promotionIdentifier: '-PROMO+1' }), csv);
+    expect(job.status).toBe('COMPLETED');
+    const file = path.join(dir, 'success.csv');
+    expect(await writeSuccessReport(store, job, file)).toBe(2);
+    const rows = parseCsv(readUtf8(file));
+    expect(rows[0]).toEqual(['row_number', 'user_id', 'group_id', 'points', 'promotion_identifier', 'store_code', 'till_code', 'issued_at', 'expires_at']);
+    expect(rows.slice(1).map((r) => r.slice(0, 7))).toEqual([
+      ['2', '1001', '', '10', "'-PROMO+1", "'@SUM(1+1)", `'=HYPERLINK("http://x.example","open")`],
+      ['3', '1002', '', '2.5', "'-PROMO+1", 'S001', ''],
+    ]);
   });
 
   it('lists no rows for a dry run, which imported nothing', async () => {

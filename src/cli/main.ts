@@ -1,23 +1,28 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { AppError, toAppError } from '../app/errors.js';
+import { findJob } from '../app/jobs-lookup.js';
 import { FileError } from '../core/error-codes.js';
+import { printable } from '../core/printable.js';
 import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../demo/generate.js';
 import { JobStoppedError, runJobInThread } from '../jobs/run-in-thread.js';
 import { cancelJob } from '../jobs/cancel.js';
 import { maxFileBytes } from '../jobs/files.js';
-import { JobRequestError, type RunOptions, createJob, runJob } from '../jobs/runner.js';
+import { type RunOptions, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
 import { balances } from '../ledger/balances.js';
 import { loadReferenceData } from '../org/reference-data.js';
 import { DEFAULT_DB, openStore, storeLocation } from '../store/open.js';
-import { FINAL_STATUSES, type JobRecord, type Store } from '../store/port.js';
-import { JobConflictError } from '../store/job-conflict-error.js';
-import { ReferenceDataError } from '../store/reference-data-error.js';
+import { FINAL_STATUSES, JOB_STATUSES, type JobRecord, type JobStatus, type Org, type Store } from '../store/port.js';
 import { saveTemplate } from '../templates/service.js';
-import { progressBar } from './progress.js';
+import { type ProgressMode, progressIntervalMs, progressReporter, shortJobId } from './progress.js';
+import { REFERENCE_DATA_MAX_BYTES, readJsonFile, TEMPLATE_MAX_BYTES } from './read-json.js';
+import { reportPathProblem, storeFiles } from './report-paths.js';
 
 /**
  * The `loyalty-import` command line (spec: cli.md). A thin adapter: every command is one call
@@ -33,34 +38,49 @@ interface Globals {
 /** A command line that is wrong: exit code 2. */
 class UsageError extends Error {}
 
-/** A failure the command reports with exit code 1. */
-class CommandFailure extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly payload?: unknown,
-  ) {
-    super(message);
-  }
+// A reader that stops early (`job list | head -1`) closes the pipe: what is left to print has no
+// one to read it, which is not an error of the command. Any other write error still is.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 const program = new Command();
 program
   .name('loyalty-import')
   .description('Bulk data importer of a loyalty platform')
+  .version(packageVersion(), '--version', 'print the version')
   .option('--db <location>', `the store: a SQLite file or a postgres:// URL (default: $LOYALTY_DB or ${DEFAULT_DB})`)
   .option('--json', 'print one JSON document on standard output')
   .showHelpAfterError()
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Commander repeats the command line's words in its messages: shown escaped, line by line.
+  .configureOutput({ writeErr: (s) => process.stderr.write(s.split('\n').map(printable).join('\n')) });
+
+/** The version of the package this command is part of (its package.json, found upwards from here: src/ or dist/src/). */
+function packageVersion(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'loyalty-import' && pkg.version) return pkg.version;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}
 
 function globals(cmd: Command): Globals {
   return cmd.optsWithGlobals() as Globals;
 }
 
-async function withStore<T>(cmd: Command, work: (store: Store, g: Globals) => Promise<T>): Promise<T> {
+/** Runs `work` on the store; only the commands that start a store (`create`) make a missing one. */
+async function withStore<T>(cmd: Command, work: (store: Store, g: Globals) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
   const g = globals(cmd);
-  const store = await openStore(storeLocation(g.db));
+  const store = await openStore(storeLocation(g.db), options);
   try {
     return await work(store, g);
   } finally {
@@ -73,23 +93,17 @@ function print(g: Globals, json: unknown, human: () => string): void {
   else process.stdout.write(`${human()}\n`);
 }
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    throw new CommandFailure(`Cannot read "${file}"`, 'FILE_NOT_READABLE');
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new CommandFailure(`"${file}" is not valid JSON: ${(e as Error).message}`, 'INVALID_JSON');
-  }
+/** The org `orgId`, or NOT_FOUND with the one message every command gives for an org that does not exist. */
+async function requireOrg(store: Store, orgId: string): Promise<Org> {
+  const found = await store.getOrg(orgId);
+  if (!found) throw new AppError('NOT_FOUND', `Org "${orgId}" does not exist; load it first with \`loyalty-import org load\``);
+  return found;
 }
 
+/** A table for people; every cell shown printable, so that a value cannot drive the terminal. */
 function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
   if (rows.length === 0) return '(none)';
-  const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))));
+  const cells = rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : printable(String(r[c])))));
   const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
@@ -107,7 +121,8 @@ function describeJob(s: JobSummary): string {
   if (auto.length) lines.push(`  matched automatically: ${auto.map(([f, h]) => `${f} <- "${h}"`).join(', ')}`);
   if (s.promotionIdentifier) lines.push(`  promotion identifier: ${s.promotionIdentifier}`);
   if (s.fileError) lines.push(`  file error ${s.fileError.code}: ${s.fileError.message}`);
-  return lines.join('\n');
+  // File names, headers and messages come from the operator's files: shown escaped.
+  return lines.map(printable).join('\n');
 }
 
 interface ReportOptions {
@@ -115,24 +130,84 @@ interface ReportOptions {
   success?: string;
 }
 
-async function finishJob(store: Store, g: Globals, job: JobRecord, reports: ReportOptions): Promise<void> {
-  const summary = summarise(job);
+/** A report that could not be written, in the job's document (`reportErrors`). */
+interface ReportError {
+  report: keyof ReportOptions;
+  file: string;
+  message: string;
+}
+
+/**
+ * Writes the reports asked for. A report that cannot be written does not stop the other, and
+ * never hides the job: the job's rows are committed whatever happens to its reports, so each
+ * failure is returned, to be printed with the job's summary, with the command that writes the
+ * report again.
+ */
+async function writeReports(store: Store, job: JobRecord, reports: ReportOptions): Promise<{ written: Record<string, { file: string; rows: number }>; failures: ReportError[] }> {
   const written: Record<string, { file: string; rows: number }> = {};
+  const failures: ReportError[] = [];
+  const writers = { errors: writeErrorReport, success: writeSuccessReport } as const satisfies Record<keyof ReportOptions, unknown>;
+  for (const report of ['errors', 'success'] as const) {
+    const file = reports[report];
+    if (!file) continue;
+    try {
+      written[report] = { file, rows: await writers[report](store, job, file) };
+    } catch (error) {
+      // A trace is for whoever debugs the product, not for an operator.
+      if (process.env.LOYALTY_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+      failures.push({
+        report,
+        file,
+        message: `${(error as Error).message}. The job is kept as it is; write this report again with \`loyalty-import job show ${job.id} --${report} FILE\``,
+      });
+    }
+  }
+  return { written, failures };
+}
+
+/** Prints a job's summary and what became of its reports; exit 1 for a FAILED job or a report not written. */
+async function finishJob(
+  store: Store,
+  g: Globals,
+  job: JobRecord,
+  reports: ReportOptions,
+  options: { alwaysListReports: boolean; ranJob: boolean } = { alwaysListReports: true, ranJob: true },
+): Promise<void> {
+  const summary = summarise(job);
   const failed = job.status === 'FAILED';
-  if (reports.errors && !failed) written.errors = { file: reports.errors, rows: await writeErrorReport(store, job, reports.errors) };
-  if (reports.success && !failed) written.success = { file: reports.success, rows: await writeSuccessReport(store, job, reports.success) };
+  const { written, failures } = failed ? { written: {}, failures: [] } : await writeReports(store, job, reports);
   const skipped = failed && (reports.errors || reports.success) ? ['  no report written: the job FAILED before reading its rows (see the file error)'] : [];
-  print(g, { ...summary, reports: written }, () =>
-    [describeJob(summary), ...Object.entries(written).map(([k, w]) => `  ${k} report: ${w.file} (${w.rows} rows)`), ...skipped].join('\n'),
+  const listed = options.alwaysListReports || Object.keys(written).length > 0;
+  const document = { ...summary, ...(listed ? { reports: written } : {}), ...(failures.length ? { reportErrors: failures } : {}) };
+  print(g, document, () =>
+    [
+      describeJob(summary),
+      ...Object.entries(written).map(([k, w]) => printable(`  ${k} report: ${w.file} (${w.rows} rows)`)),
+      ...failures.map((f) => printable(`  ${f.report} report NOT written: ${f.file}`)),
+      ...skipped,
+    ].join('\n'),
   );
+  for (const f of failures) process.stderr.write(`loyalty-import: ${printable(f.message)}\n`);
   if (job.status === 'INTERRUPTED') {
     process.stderr.write(`Job ${job.id} was interrupted; what it committed is kept. Resume it with: loyalty-import job resume ${job.id}\n`);
   }
-  if (job.status === 'FAILED' || job.status === 'CANCELLED' || job.status === 'INTERRUPTED') process.exitCode = 1;
+  // cli.md: a run that ended FAILED, CANCELLED or INTERRUPTED could not do its work; `job show`
+  // of such a job did its own.
+  const unfinished = failed || job.status === 'CANCELLED' || job.status === 'INTERRUPTED';
+  if ((options.ranJob && unfinished) || failures.length > 0) process.exitCode = 1;
 }
 
-function progressFor(g: Globals) {
-  return progressBar(!g.json && process.stdout.isTTY === true && process.stderr.isTTY === true);
+/** Refuses, before anything runs, report paths that would overwrite the store, the input file or the other report (exit 2). */
+function checkReportPaths(g: Globals, reports: ReportOptions, inputFile: string | null): void {
+  const guarded = [...storeFiles(storeLocation(g.db)), ...(inputFile ? [{ file: inputFile, what: 'the input file' }] : [])];
+  const problem = reportPathProblem({ errors: reports.errors, success: reports.success }, guarded);
+  if (problem) throw new UsageError(problem);
+}
+
+/** The progress of a job on standard error: a bar on a terminal, a line every few seconds in a log, nothing with --json. */
+function progressFor(g: Globals, jobId: string) {
+  const mode: ProgressMode = g.json ? 'off' : process.stderr.isTTY === true ? 'bar' : 'lines';
+  return progressReporter({ mode, jobId, intervalMs: progressIntervalMs(), write: (text) => process.stderr.write(text) });
 }
 
 const org = program.command('org').description('org reference data');
@@ -142,9 +217,9 @@ org
   .argument('<file>', 'reference-data JSON file')
   .action(async (file: string, _opts: unknown, cmd: Command) =>
     withStore(cmd, async (store, g) => {
-      const counts = await loadReferenceData(readJson(file), store);
-      print(g, counts, () => `Loaded org "${counts.org}": ${Object.entries(counts).filter(([k]) => k !== 'org').map(([k, n]) => `${n} ${k}`).join(', ')}`);
-    }),
+      const counts = await loadReferenceData(readJsonFile(file, 'reference-data', REFERENCE_DATA_MAX_BYTES), store);
+      print(g, counts, () => printable(`Loaded org "${counts.org}": ${Object.entries(counts).filter(([k]) => k !== 'org').map(([k, n]) => `${n} ${k}`).join(', ')}`));
+    }, { create: true }),
   );
 
 const template = program.command('template').description('import templates');
@@ -154,9 +229,9 @@ template
   .argument('<file>', 'template JSON file')
   .action(async (file: string, _opts: unknown, cmd: Command) =>
     withStore(cmd, async (store, g) => {
-      const saved = await saveTemplate(readJson(file), store);
+      const saved = await saveTemplate(readJsonFile(file, 'template', TEMPLATE_MAX_BYTES), store);
       const { changed, ...out } = saved;
-      print(g, out, () => `Template "${saved.name}" (${saved.id}) version ${saved.version}${changed ? '' : ' (unchanged)'}${saved.promotionIdentifier ? `, promotion identifier ${saved.promotionIdentifier}` : ''}`);
+      print(g, out, () => printable(`Template "${saved.name}" (${saved.id}) version ${saved.version}${changed ? '' : ' (unchanged)'}${saved.promotionIdentifier ? `, promotion identifier ${saved.promotionIdentifier}` : ''}`));
     }),
   );
 template
@@ -165,6 +240,7 @@ template
   .requiredOption('--org <org>', 'org id')
   .action(async (opts: { org: string }, cmd: Command) =>
     withStore(cmd, async (store, g) => {
+      await requireOrg(store, opts.org);
       const list = (await store.listTemplates(opts.org)).map((t) => ({
         id: t.id,
         name: t.name,
@@ -189,12 +265,18 @@ program
   .option('--success <out.csv>', 'write the success report')
   .action(async (file: string, opts: { org: string; template: string; dryRun?: boolean; allowDuplicate?: boolean } & ReportOptions, cmd: Command) =>
     withStore(cmd, async (store, g) => {
+      checkReportPaths(g, opts, file);
+      await requireOrg(store, opts.org);
       const job = await createJob(store, { orgId: opts.org, template: opts.template, filePath: file, dryRun: opts.dryRun, allowDuplicate: opts.allowDuplicate });
       if (!g.json) process.stderr.write(`Job ${job.id} started\n`);
-      const bar = progressFor(g);
-      const done = await runUntilSignal(storeLocation(g.db), job.id, (p) => bar.update(p));
-      bar.end();
-      await finishJob(store, g, done, opts);
+      const progress = progressFor(g, job.id);
+      try {
+        const done = await runUntilSignal(storeLocation(g.db), job.id, (p) => progress.update(p));
+        progress.end();
+        await finishJob(store, g, done, opts);
+      } finally {
+        progress.end();
+      }
     }),
   );
 
@@ -223,48 +305,63 @@ async function runUntilSignal(location: string, jobId: string, onProgress: RunOp
 const job = program.command('job').description('jobs');
 job
   .command('show')
-  .description("a job's summary")
-  .argument('<jobId>')
+  .description("a job's summary (and its reports, written again)")
+  .argument('<jobId>', 'the job id, or its first 8 or more characters')
+  .option('--org <org>', 'only a job of this org')
   .option('--errors <out.csv>', 'write the error report')
   .option('--success <out.csv>', 'write the success report')
-  .action(async (jobId: string, opts: ReportOptions, cmd: Command) =>
+  .action(async (jobId: string, opts: { org?: string } & ReportOptions, cmd: Command) =>
     withStore(cmd, async (store, g) => {
-      const found = await store.getJob(jobId);
-      if (!found) throw new CommandFailure(`No job with id "${jobId}"`, 'NOT_FOUND');
-      const summary = summarise(found);
-      const written: Record<string, { file: string; rows: number }> = {};
-      if (opts.errors) written.errors = { file: opts.errors, rows: await writeErrorReport(store, found, opts.errors) };
-      if (opts.success) written.success = { file: opts.success, rows: await writeSuccessReport(store, found, opts.success) };
-      print(g, Object.keys(written).length ? { ...summary, reports: written } : summary, () => describeJob(summary));
+      checkReportPaths(g, opts, null);
+      const found = await findJob(store, jobId, opts.org);
+      checkReportPaths(g, opts, found.filePath);
+      await finishJob(store, g, found, opts, { alwaysListReports: false, ranJob: false });
     }),
   );
 job
   .command('list')
   .description("the org's jobs, newest first")
   .requiredOption('--org <org>', 'org id')
-  .action(async (opts: { org: string }, cmd: Command) =>
+  .option('--status <status>', `only jobs in this state: ${JOB_STATUSES.join(', ')}`)
+  .option('--limit <n>', 'at most this many jobs, the newest')
+  .action(async (opts: { org: string; status?: string; limit?: string }, cmd: Command) =>
     withStore(cmd, async (store, g) => {
-      const jobs = (await store.listJobs(opts.org)).map(summarise);
+      const status = opts.status === undefined ? undefined : jobStatus(opts.status);
+      const limit = opts.limit === undefined ? undefined : positiveInteger(opts.limit, '--limit');
+      await requireOrg(store, opts.org);
+      const jobs = (await store.listJobs(opts.org))
+        .filter((j) => status === undefined || j.status === status)
+        .slice(0, limit)
+        .map(summarise);
+      const shown = shortIds(jobs.map((j) => j.jobId));
       print(g, jobs, () =>
         table(
-          jobs.map((j) => ({ ...j, file: j.file.name, rows: `${j.rows.total}/${j.rows.rejected}/${j.rows.imported}`, mode: j.dryRun ? 'dry run' : 'import' })),
+          jobs.map((j) => ({ ...j, jobId: shown.get(j.jobId), file: j.file.name, rows: `${j.rows.total}/${j.rows.rejected}/${j.rows.imported}`, mode: j.dryRun ? 'dry run' : 'import' })),
           ['jobId', 'status', 'mode', 'profile', 'file', 'rows', 'startedAt'],
-        ) + '\n(rows: total/rejected/imported)',
+        ) + '\n(rows: total/rejected/imported; a job id may be given by its first 8 characters)',
       );
     }),
   );
 job
   .command('resume')
   .description('finish a job that was interrupted')
-  .argument('<jobId>')
+  .argument('<jobId>', 'the job id, or its first 8 or more characters')
+  .option('--org <org>', 'only a job of this org')
   .option('--errors <out.csv>', 'write the error report')
   .option('--success <out.csv>', 'write the success report')
-  .action(async (jobId: string, opts: ReportOptions, cmd: Command) =>
+  .action(async (jobId: string, opts: { org?: string } & ReportOptions, cmd: Command) =>
     withStore(cmd, async (store, g) => {
-      const bar = progressFor(g);
-      const done = await runUntilSignal(storeLocation(g.db), jobId, (p) => bar.update(p));
-      bar.end();
-      await finishJob(store, g, done, opts);
+      checkReportPaths(g, opts, null);
+      const found = await findJob(store, jobId, opts.org);
+      checkReportPaths(g, opts, found.filePath);
+      const progress = progressFor(g, found.id);
+      try {
+        const done = await runUntilSignal(storeLocation(g.db), found.id, (p) => progress.update(p));
+        progress.end();
+        await finishJob(store, g, done, opts);
+      } finally {
+        progress.end();
+      }
     }),
   );
 
@@ -272,14 +369,14 @@ job
   .command('cancel')
   .description('stop a queued, running or interrupted job at its next chunk boundary: CANCELLED')
   .argument('<jobId>')
-  .action(async (jobId: string, _opts: unknown, cmd: Command) =>
+  .option('--org <org>', 'only a job of this org')
+  .action(async (jobId: string, opts: { org?: string }, cmd: Command) =>
     withStore(cmd, async (store, g) => {
-      const found = await store.getJob(jobId);
-      if (!found) throw new CommandFailure(`No job with id "${jobId}"`, 'NOT_FOUND');
+      const found = await findJob(store, jobId, opts.org);
       const done = await cancelJob(store, found);
       const summary = summarise(done);
       if (done.status !== 'CANCELLED' && FINAL_STATUSES.has(done.status)) {
-        throw new CommandFailure(`Job ${done.id} ended ${done.status} before it could be cancelled; nothing was undone`, 'JOB_CONFLICT', summary);
+        throw new AppError('JOB_CONFLICT', `Job ${done.id} ended ${done.status} before it could be cancelled; nothing was undone`);
       }
       print(g, summary, () =>
         done.status === 'CANCELLED'
@@ -289,6 +386,21 @@ job
     }),
   );
 
+/** A job state named on the command line, or a usage error listing them. */
+function jobStatus(value: string): JobStatus {
+  const upper = value.toUpperCase();
+  const found = JOB_STATUSES.find((s) => s === upper);
+  if (!found) throw new UsageError(`--status takes one of ${JOB_STATUSES.join(', ')}, not "${value}"`);
+  return found;
+}
+
+/** Each job id as a listing shows it: its first 8 characters, or the whole id where those are not unique in the listing. */
+function shortIds(ids: string[]): Map<string, string> {
+  const seen = new Map<string, number>();
+  for (const id of ids) seen.set(id.slice(0, 8), (seen.get(id.slice(0, 8)) ?? 0) + 1);
+  return new Map(ids.map((id) => [id, seen.get(id.slice(0, 8)) === 1 ? shortJobId(id) : id]));
+}
+
 program
   .command('tracker-values')
   .description('the values recorded for a tracker')
@@ -296,9 +408,10 @@ program
   .requiredOption('--tracker <nameOrId>', 'tracker name or id')
   .action(async (opts: { org: string; tracker: string }, cmd: Command) =>
     withStore(cmd, async (store, g) => {
+      await requireOrg(store, opts.org);
       const trackers = await store.listTrackers(opts.org);
       const tracker = trackers.find((t) => t.name === opts.tracker || String(t.id) === opts.tracker);
-      if (!tracker) throw new CommandFailure(`Org "${opts.org}" has no tracker "${opts.tracker}"`, 'NOT_FOUND');
+      if (!tracker) throw new AppError('NOT_FOUND', `Org "${opts.org}" has no tracker "${opts.tracker}"; its trackers are ${trackers.map((t) => `"${t.name}" (${t.id})`).join(', ') || 'none'}`);
       const values = await store.trackerValues(opts.org, tracker.id);
       print(g, values, () => table(values as unknown as Array<Record<string, unknown>>, ['loyaltyLogId', 'itemId', 'userId', 'groupId', 'value', 'jobId', 'rowNumber']));
     }),
@@ -311,14 +424,13 @@ program
   .option('--customer <userId>', 'only this customer (user id)')
   .option('--group <groupId>', 'only this user group (group id)')
   .option('--promotion <identifier>', 'only this promotion')
-  .action(async (opts: { org: string; customer?: string; group?: string; promotion?: string }, cmd: Command) =>
-    withStore(cmd, async (store, g) => {
-      const entries = await store.ledger({
-        orgId: opts.org,
-        userId: opts.customer === undefined ? undefined : positiveInteger(opts.customer, '--customer'),
-        groupId: opts.group === undefined ? undefined : positiveInteger(opts.group, '--group'),
-        promotionIdentifier: opts.promotion,
-      });
+  .action(async (opts: { org: string; customer?: string; group?: string; promotion?: string }, cmd: Command) => {
+    // The command line is checked before the store is opened.
+    const userId = opts.customer === undefined ? undefined : positiveInteger(opts.customer, '--customer');
+    const groupId = opts.group === undefined ? undefined : positiveInteger(opts.group, '--group');
+    return withStore(cmd, async (store, g) => {
+      await requireOrg(store, opts.org);
+      const entries = await store.ledger({ orgId: opts.org, userId, groupId, promotionIdentifier: opts.promotion });
       const totals = balances(entries);
       print(g, { entries, balances: totals }, () =>
         [
@@ -328,8 +440,8 @@ program
           table(totals as unknown as Array<Record<string, unknown>>, ['userId', 'groupId', 'points']),
         ].join('\n'),
       );
-    }),
-  );
+    });
+  });
 
 function positiveInteger(value: string, flag: string): number {
   if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`${flag} takes a positive whole number, not "${value}"`);
@@ -342,75 +454,105 @@ program
   .action(async (_opts: unknown, cmd: Command) =>
     withStore(cmd, async (store, g) => {
       const say = (s: string) => {
-        if (!g.json) process.stderr.write(`${s}\n`);
+        if (!g.json) process.stderr.write(`${printable(s)}\n`);
       };
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-demo-'));
       const orgCounts = await loadReferenceData(generateOrg('demo', 1000), store);
       say(`1. Loaded org "demo": ${orgCounts.customers} customers, ${orgCounts.transactions} transactions, ${orgCounts.stores} stores, ${orgCounts.trackers} trackers`);
       const saved = await saveTemplate(generatedTrackersTemplate('demo'), store);
-      say(`2. Saved template "${saved.name}" version ${saved.version}`);
+      say(`2. Saved template "${saved.name}" version ${saved.version}${saved.changed ? '' : ' (saved by an earlier run, unchanged)'}`);
       const file = path.join(dir, 'spend-tracker.csv');
       await writeTrackersFile(file, 200, 1000, 20);
       say(`3. Wrote a Trackers file of 200 rows, a few of them wrong on purpose: ${file}`);
       const dry = await runJob(store, (await createJob(store, { orgId: 'demo', template: saved.id, filePath: file, dryRun: true })).id);
-      say(`4. Dry run: ${dry.counts.valid} valid, ${dry.counts.rejected} rejected, nothing written`);
+      say(`4. Dry run: ${dry.counts.valid} valid, ${dry.counts.rejected} rejected${alreadyTracked(dry)}, nothing written`);
+      // The same rows every run: a later run shows that a tracked value is never written twice.
       const imported = await runJob(store, (await createJob(store, { orgId: 'demo', template: saved.id, filePath: file, allowDuplicate: true })).id);
       const errors = path.join(dir, 'errors.csv');
       const success = path.join(dir, 'success.csv');
       await writeErrorReport(store, imported, errors);
       await writeSuccessReport(store, imported, success);
-      say(`5. Import: ${imported.counts.imported} rows imported, ${imported.counts.rejected} rejected`);
+      say(`5. Import: ${imported.counts.imported} rows imported, ${imported.counts.rejected} rejected${alreadyTracked(imported)}`);
       say(`   error report:   ${errors}`);
       say(`   success report: ${success}`);
+
       const bonus = await saveTemplate(generatedPromotionTemplate('demo'), store);
       const bonusFile = path.join(dir, 'bonus-points.csv');
       await writePromotionFile(bonusFile, 100, 1000, 20);
-      const awarded = await runJob(store, (await createJob(store, { orgId: 'demo', template: bonus.id, filePath: bonusFile })).id);
+      // Awarding points is not idempotent by nature: the same file is refused (DUPLICATE_FILE).
+      // A later run of the demo says so, and points at the job that awarded them, instead of
+      // leaving a FAILED job behind.
+      const earlier = await importOfFile(store, 'demo', bonus.id, bonus.version, bonusFile);
+      const awarded = earlier ?? (await runJob(store, (await createJob(store, { orgId: 'demo', template: bonus.id, filePath: bonusFile })).id));
       const ledger = await store.ledger({ orgId: 'demo', promotionIdentifier: bonus.promotionIdentifier ?? undefined });
-      if (awarded.fileError) say(`6. Customer Promotion "${bonus.name}": ${awarded.fileError.code}: ${awarded.fileError.message}`);
-      else say(`6. Customer Promotion "${bonus.name}" (promotion ${bonus.promotionIdentifier}): ${awarded.counts.imported} awards, ${awarded.counts.rejected} rows rejected`);
+      if (earlier) {
+        say(`6. Customer Promotion "${bonus.name}" (promotion ${bonus.promotionIdentifier}): this points file was imported by job ${earlier.id} on an earlier run`);
+        say(`   (${earlier.counts.imported} awards); importing it again is refused as DUPLICATE_FILE, so no point is awarded twice. See for yourself:`);
+        say(`   \`loyalty-import import ${bonusFile} --org demo --template "${bonus.name}"\``);
+      } else if (!awarded.fileError) {
+        say(`6. Customer Promotion "${bonus.name}" (promotion ${bonus.promotionIdentifier}): ${awarded.counts.imported} awards, ${awarded.counts.rejected} rows rejected`);
+      }
       say(`   the ledger holds ${ledger.length} entries of this promotion: \`loyalty-import ledger --org demo --promotion ${bonus.promotionIdentifier}\``);
-      say('   Run the demo again: the tracker rows come back ALREADY_TRACKED and the points file is refused');
-      say('   as DUPLICATE_FILE, because no row is ever written twice.');
+      if (!earlier) {
+        say('   Run the demo again: the tracker rows come back ALREADY_TRACKED and the points file is not');
+        say('   imported twice, because no row is ever written twice.');
+      }
       const summary = summarise(imported);
-      print(g, { dryRun: summarise(dry), import: summary, promotion: summarise(awarded), reports: { errors, success } }, () =>
+      print(g, { dryRun: summarise(dry), import: summary, promotion: summarise(awarded), promotionImportedEarlier: earlier !== null, reports: { errors, success } }, () =>
         [describeJob(summary), describeJob(summarise(awarded))].join('\n'),
       );
-    }),
+      // The demo exits 0 only when every step went as it says.
+      const wrong = [imported, awarded].filter((j) => j.status === 'FAILED');
+      if (dry.status !== 'VALIDATED' || wrong.length > 0) {
+        process.exitCode = 1;
+        for (const j of wrong) process.stderr.write(`loyalty-import: the demo did not go as described: job ${j.id} FAILED: ${printable(j.fileError?.message ?? 'no file error')}\n`);
+      }
+    }, { create: true }),
   );
+
+/** `, 190 of them ALREADY_TRACKED (…)` when a demo job met the values of an earlier run, else nothing. */
+function alreadyTracked(job: JobRecord): string {
+  const n = job.counts.errorCounts.ALREADY_TRACKED ?? 0;
+  return n ? `, ${n} of them ALREADY_TRACKED (an earlier run of the demo tracked them; a value is never tracked twice)` : '';
+}
+
+/** The import of the content of `file` with this template version that wrote rows, if any: what the duplicate-file guard would name. */
+async function importOfFile(store: Store, orgId: string, templateId: string, version: number, file: string): Promise<JobRecord | null> {
+  const hash = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const jobs = await store.listJobs(orgId);
+  return jobs.find((j) => !j.dryRun && j.templateId === templateId && j.templateVersion === version && j.fileSha256 === hash && j.counts.imported > 0) ?? null;
+}
 
 function fail(error: unknown): void {
   if (error instanceof UsageError) {
     usage(error.message);
     return;
   }
+  if (error instanceof AppError && error.exitCode === 2) {
+    usage(error.message, error.code);
+    return;
+  }
   const json = process.argv.includes('--json');
-  let code = 'ERROR';
   const message = error instanceof Error ? error.message : String(error);
   const extra: Record<string, string> = {};
-  if (error instanceof FileError || error instanceof CommandFailure) code = error.code;
-  else if (error instanceof ReferenceDataError) code = 'INVALID_REFERENCE_DATA';
-  else if (error instanceof JobRequestError) code = 'INVALID_REQUEST';
-  else if (error instanceof JobConflictError) code = 'JOB_CONFLICT';
-  // Rebuilt from the job thread by its name (run-in-thread.ts): the class does not cross it.
-  else if (error instanceof Error && error.name === 'StoreLostError') code = 'STORE_UNAVAILABLE';
-  else if (error instanceof JobStoppedError) {
-    code = 'JOB_STOPPED';
-    extra.jobId = error.jobId;
-  }
+  const code = error instanceof FileError || error instanceof AppError ? error.code : toAppError(error).code;
+  if (error instanceof JobStoppedError) extra.jobId = error.jobId;
   if (json) process.stdout.write(`${JSON.stringify({ error: { code, message, ...extra } }, null, 2)}\n`);
-  process.stderr.write(`loyalty-import: ${message}\n`);
+  // Messages quote names and values from files and the store: shown escaped.
+  process.stderr.write(`loyalty-import: ${printable(message)}\n`);
   // A trace is for whoever debugs the product, not for an operator.
   if (process.env.LOYALTY_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   process.exitCode = 1;
 }
 
 /** A wrong command line: exit code 2, and with --json an error document on standard output. */
-function usage(message: string): void {
-  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message } }, null, 2)}\n`);
-  process.stderr.write(`loyalty-import: ${message}\n`);
+function usage(message: string, code = 'USAGE'): void {
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
+  process.stderr.write(`loyalty-import: ${printable(message)}\n`);
   process.exitCode = 2;
 }
+
+(await import('./serve.js')).registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -145,3 +145,56 @@ describe('resolveMapping: MISSING_COLUMN', () => {
     expect(result.columns).toEqual({ customer: 0, billNumber: 1, transactionDate: 2, trackedValue: 3 });
   });
 });
+
+describe('resolveMapping: DUPLICATE_COLUMN', () => {
+  it('refuses a header that a mapped field names twice, naming the header and both columns', () => {
+    const error = fileErrorOf(() => resolve(['Mobile', 'Bill No', 'Date', 'Shop', 'Value', 'shop '], { mapping: { storeCode: 'Shop' } }));
+    expect(error.code).toBe('DUPLICATE_COLUMN');
+    expect(error.message).toBe(
+      `The header has "Shop" (column 4) and "shop" (column 6), the same name more than once, and field "storeCode" reads that column; rename or remove all but one of them, or map the field to a column number in the template's "mapping"`,
+    );
+  });
+
+  it('refuses a header that an automatically matched field finds twice', () => {
+    const error = fileErrorOf(() => resolve(['Mobile', 'Store', 'Bill No', 'Date', 'Value', 'Store']));
+    expect(error.code).toBe('DUPLICATE_COLUMN');
+    expect(error.message).toMatch(/^The header has "Store" twice, in columns 2 and 6, and field "storeCode" reads that column;/);
+  });
+
+  it('refuses two spellings that fold to the same name when a field matches them automatically', () => {
+    const error = fileErrorOf(() => resolve(['Mobile', 'Bill No', 'Date', 'Store', 'Value', 'bill_no']));
+    expect(error.code).toBe('DUPLICATE_COLUMN');
+    expect(error.message).toMatch(/"Bill No" \(column 2\) and "bill_no" \(column 6\)/);
+    expect(error.message).toContain('field "billNumber"');
+  });
+
+  it('names every column of a header that appears three times', () => {
+    const error = fileErrorOf(() => resolve(['Value', 'Mobile', 'Value', 'Bill No', 'Date', 'Store', 'Value']));
+    expect(error.message).toMatch(/"Value" 3 times, in columns 1, 3 and 7/);
+  });
+
+  it('accepts a duplicated header that no field reads', () => {
+    const result = resolve(['Mobile', 'Notes', 'Bill No', 'Date', 'Store', 'Value', 'Notes']);
+    expect(result.columns).toEqual({ customer: 0, billNumber: 2, transactionDate: 3, storeCode: 4, trackedValue: 5 });
+  });
+
+  it('accepts a duplicated header when the field is mapped to one of its columns by number', () => {
+    const result = resolve(['Mobile', 'Store', 'Bill No', 'Date', 'Value', 'Store'], { mapping: { storeCode: 6 } });
+    expect(result.columns.storeCode).toBe(5);
+  });
+
+  it('lets the first of two different spellings win, as before', () => {
+    const result = resolve(['Mobile', 'Store', 'Bill No', 'Date', 'Value', 'Store Code']);
+    expect(result.columns.storeCode).toBe(1);
+    expect(result.autoMapped.storeCode).toBe('Store');
+  });
+});
+
+describe('resolveMapping: header text in messages', () => {
+  it('shows control characters of a header escaped, so that printing a message cannot drive a terminal', () => {
+    const error = fileErrorOf(() => resolve(['Mobile', 'Bill No', 'Date', 'Store', '\u001b[2JValue\u0007']));
+    expect(error.code).toBe('MISSING_COLUMN');
+    expect(error.message).toContain('"\\u001b[2JValue\\u0007"');
+    expect(error.message).not.toContain('\u001b');
+  });
+});

@@ -3,7 +3,8 @@ import { FileError } from './error-codes.js';
 /**
  * Which column feeds each field: explicit mapping first (a header's text, trimmed and
  * case-insensitive, or a 1-based column number), then automatic matching of the header against
- * the field's label and common spellings.
+ * the field's label and common spellings. A header a field would take that appears twice is
+ * refused (DUPLICATE_COLUMN): reading either copy would be a guess.
  */
 
 export interface MappableField {
@@ -24,7 +25,7 @@ export function foldName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-/** Resolves the mapping against the header; throws MISSING_COLUMN naming the field. */
+/** Resolves the mapping against the header; throws MISSING_COLUMN or DUPLICATE_COLUMN naming the field. */
 export function resolveMapping(options: {
   header: string[] | null;
   columnCount: number;
@@ -46,11 +47,12 @@ export function resolveMapping(options: {
     } else {
       if (!header) throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", but the template says the file has no header row; map it to a column number`);
       const want = target.trim().toLowerCase();
-      const index = header.findIndex((h) => h.trim().toLowerCase() === want);
-      if (index < 0) {
-        throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", which is not in the file; its headers are ${header.map((h) => `"${h}"`).join(', ')}`);
+      const found = indexesOf(header, (h) => h.trim().toLowerCase() === want);
+      if (found.length === 0) {
+        throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", which is not in the file; its headers are ${header.map(shown).join(', ')}`);
       }
-      columns[field] = index;
+      if (found.length > 1) throw duplicate(field, header, found);
+      columns[field] = found[0]!;
     }
     taken.add(columns[field]!);
   }
@@ -59,12 +61,16 @@ export function resolveMapping(options: {
     for (const f of fields) {
       if (columns[f.key] !== undefined) continue;
       const names = new Set([f.label, f.key, ...f.names].map(foldName));
-      const index = folded.findIndex((h, i) => !taken.has(i) && names.has(h));
-      if (index >= 0) {
-        columns[f.key] = index;
-        autoMapped[f.key] = header[index]!;
-        taken.add(index);
-      }
+      const found = indexesOf(folded, (h, i) => !taken.has(i) && names.has(h));
+      if (found.length === 0) continue;
+      // Two spellings of the field ("Store", "Store Code") are a choice the first one wins, as
+      // the summary reports; the same name twice is not.
+      const same = found.filter((i) => folded[i] === folded[found[0]!]);
+      if (same.length > 1) throw duplicate(f.key, header, same);
+      const index = found[0]!;
+      columns[f.key] = index;
+      autoMapped[f.key] = header[index]!;
+      taken.add(index);
     }
   }
   for (const key of mandatory) {
@@ -72,8 +78,36 @@ export function resolveMapping(options: {
     const field = fields.find((f) => f.key === key)!;
     throw new FileError(
       'MISSING_COLUMN',
-      `Mandatory field "${key}" (${field.label}) has no column: no header matches it${header ? ` among ${header.map((h) => `"${h}"`).join(', ')}` : ''}; add the column, map it in the template's "mapping", or give it a value in "defaults"`,
+      `Mandatory field "${key}" (${field.label}) has no column: no header matches it${header ? ` among ${header.map(shown).join(', ')}` : ''}; add the column, map it in the template's "mapping", or give it a value in "defaults"`,
     );
   }
   return { columns, autoMapped };
+}
+
+function indexesOf<T>(items: readonly T[], match: (item: T, index: number) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < items.length; i++) if (match(items[i]!, i)) out.push(i);
+  return out;
+}
+
+/** DUPLICATE_COLUMN naming the header text, every column it is in, and the field that reads it. */
+function duplicate(field: string, header: readonly string[], at: readonly number[]): FileError {
+  const texts = at.map((i) => header[i]!.trim());
+  const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+  const where = texts.every((t) => t === texts[0])
+    ? `${shown(texts[0]!)} ${at.length === 2 ? 'twice' : `${at.length} times`}, in columns ${and(at.map((i) => String(i + 1)))}`
+    : `${and(at.map((i, k) => `${shown(texts[k]!)} (column ${i + 1})`))}, the same name more than once`;
+  return new FileError(
+    'DUPLICATE_COLUMN',
+    `The header has ${where}, and field "${field}" reads that column; rename or remove all but one of them, or map the field to a column number in the template's "mapping"`,
+  );
+}
+
+/**
+ * A header's text in a message, quoted: control characters (a terminal's escape sequences, from
+ * whatever wrote the file) are shown escaped, so that printing the message cannot drive the
+ * operator's terminal.
+ */
+function shown(text: string): string {
+  return JSON.stringify(text);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvReader, type CsvOptions, DEFAULT_CSV_OPTIONS } from './csv-reader.js';
+import { CsvReader, type CsvOptions, DEFAULT_CSV_OPTIONS, MAX_ROW_CHARS } from './csv-reader.js';
 import { FileError } from './error-codes.js';
 
 /** A record as the assertions want it: its spreadsheet row number and its cells. */
@@ -30,10 +30,10 @@ function utf16le(text: string, bom = true): Uint8Array {
   return bom ? Buffer.concat([Buffer.from([0xff, 0xfe]), body]) : body;
 }
 
-function utf16be(text: string): Uint8Array {
+function utf16be(text: string, bom = true): Uint8Array {
   const body = Buffer.from(text, 'utf16le');
   body.swap16();
-  return Buffer.concat([Buffer.from([0xfe, 0xff]), body]);
+  return bom ? Buffer.concat([Buffer.from([0xfe, 0xff]), body]) : body;
 }
 
 async function* inPieces(bytes: Uint8Array, sizes: readonly number[]): AsyncGenerator<Uint8Array> {
@@ -106,6 +106,48 @@ describe('CsvReader: header and line endings', () => {
     });
   });
 
+  it('reads lone \\r line endings (old Mac exports), numbering rows and blank lines as \\n ones', async () => {
+    await expectRead(utf8('Mobile,Bill Number\r919876543210,B-1\r\r919876543211,"B-2"\r'), {}, {
+      header: [1, ['Mobile', 'Bill Number']],
+      rows: [
+        [2, ['919876543210', 'B-1']],
+        [4, ['919876543211', 'B-2']],
+      ],
+    });
+  });
+
+  it('reads lone \\r line endings in UTF-16 and in a file that does not end in a line break', async () => {
+    await expectRead(utf16le('a,b\r1,2\r3,4'), {}, {
+      header: [1, ['a', 'b']],
+      rows: [
+        [2, ['1', '2']],
+        [3, ['3', '4']],
+      ],
+    });
+  });
+
+  it('reads a file mixing \\r\\n, \\n and lone \\r line endings, one row per line end', async () => {
+    await expectRead(utf8('a,b\r\n1,2\n3,4\r5,6\r\n\r7,8\n'), {}, {
+      header: [1, ['a', 'b']],
+      rows: [
+        [2, ['1', '2']],
+        [3, ['3', '4']],
+        [4, ['5', '6']],
+        [6, ['7', '8']],
+      ],
+    });
+  });
+
+  it('keeps a line break inside a quoted cell of a lone-\\r file as one row', async () => {
+    await expectRead(utf8('a,b\r"line 1\rline 2",x\r2,y\r'), {}, {
+      header: [1, ['a', 'b']],
+      rows: [
+        [2, ['line 1\nline 2', 'x']],
+        [3, ['2', 'y']],
+      ],
+    });
+  });
+
   it('reads the last row when the file does not end in a line break', async () => {
     await expectRead(utf8('a,b\r\n1,2\r\n3,"4"'), {}, {
       header: [1, ['a', 'b']],
@@ -174,6 +216,32 @@ describe('CsvReader: encodings', () => {
 
   it('reads UTF-16 with a byte-order mark even when the template says utf-8', async () => {
     await expectRead(utf16le('a\r\nb\r\n'), { encoding: 'utf-8' }, { header: [1, ['a']], rows: [[2, ['b']]] });
+  });
+
+  it('reads UTF-16LE without a byte-order mark, told by its zero bytes', async () => {
+    await expectRead(utf16le(text, false), {}, expected);
+  });
+
+  it('reads UTF-16BE without a byte-order mark, told by its zero bytes', async () => {
+    await expectRead(utf16be(text, false), {}, expected);
+  });
+
+  it('reads UTF-16 without a byte-order mark even when the template says latin1', async () => {
+    await expectRead(utf16le('Name,City\r\nZoë,Köln\r\n', false), { encoding: 'latin1' }, { header: [1, ['Name', 'City']], rows: [[2, ['Zoë', 'Köln']]] });
+  });
+
+  it('reads a UTF-16 file of one short line without a byte-order mark', async () => {
+    await expectRead(utf16be('a,b\n1,2', false), {}, { header: [1, ['a', 'b']], rows: [[2, ['1', '2']]] });
+  });
+
+  it('reads UTF-8 holding a stray NUL byte as UTF-8, not as UTF-16', async () => {
+    await expectRead(utf8('Name,City\nJosé,Pu\u0000ne\nZoë,Köln\n'), {}, {
+      header: [1, ['Name', 'City']],
+      rows: [
+        [2, ['José', 'Pu\u0000ne']],
+        [3, ['Zoë', 'Köln']],
+      ],
+    });
   });
 
   it('reads Latin-1 when the encoding is latin1 (é is 0xE9)', async () => {
@@ -276,6 +344,33 @@ describe('CsvReader: blank rows and trimming', () => {
       header: [1, ['Mobile', 'Bill Number']],
       rows: [[2, ['919876543210', 'B-1']]],
     });
+  });
+});
+
+describe('CsvReader: every kind of white space', () => {
+  it.each([
+    ['a no-break space U+00A0', '\u00a0'],
+    ['a figure space U+2007', '\u2007'],
+    ['a narrow no-break space U+202F', '\u202f'],
+    ['a byte-order mark U+FEFF inside the file', '\ufeff'],
+    ['a next-line U+0085', '\u0085'],
+    ['a zero-width space U+200B', '\u200b'],
+    ['an ideographic space U+3000', '\u3000'],
+    ['an em space U+2003', '\u2003'],
+    ['a vertical tab and a form feed', '\u000b\u000c'],
+  ])('trims %s from both ends of cells, quoted or not, keeping it inside', async (_name, space) => {
+    const s = space;
+    await expectRead(utf8(`${s}Mobile${s},Bill${s}Number${s}\n${s}919876543210${s},"${s}B-1${s}"\n${s},${s}\n${s}919876543211,B-2\n`), {}, {
+      header: [1, ['Mobile', `Bill${s}Number`]],
+      rows: [
+        [2, ['919876543210', 'B-1']],
+        [4, ['919876543211', 'B-2']],
+      ],
+    });
+  });
+
+  it('keeps control characters that are not white space, such as ESC', async () => {
+    await expectRead(utf8('a,b\n\u001b[31mS001,2\n'), {}, { header: [1, ['a', 'b']], rows: [[2, ['\u001b[31mS001', '2']]] });
   });
 });
 
@@ -391,5 +486,68 @@ describe('CsvReader: malformed files', () => {
     const error = await expectFailure(utf8('a,b\n1,2\n3,"four"five\n6,7\n'));
     expect(error.code).toBe('MALFORMED_CSV');
     expect(error.message).toMatch(namesLine(3));
+  });
+});
+
+describe('CsvReader: the longest row', () => {
+  it('fails with MALFORMED_CSV naming the line and the limit of a row longer than the limit, not an unclosed quote', async () => {
+    const long = 'x'.repeat(50);
+    const error = await expectFailure(utf8(`a,b\n1,2\n3,${long}\n4,5\n`), { maxRowChars: 40 });
+    expect(error.code).toBe('MALFORMED_CSV');
+    expect(error.message).toMatch(namesLine(3));
+    expect(error.message).toMatch(/longer than 40 characters/);
+    expect(error.message).not.toMatch(/quote/);
+  });
+
+  it('fails a long row still being read at the end of the file as a long row', async () => {
+    const error = await expectFailure(utf8(`a,b\r\n1,2\r\n3,${'y'.repeat(60)}`), { maxRowChars: 40 });
+    expect(error.message).toMatch(namesLine(3));
+    expect(error.message).toMatch(/longer than 40 characters/);
+  });
+
+  it('names an open quote past the limit as an unclosed quote', async () => {
+    const error = await expectFailure(utf8(`a,b\n1,2\n\n3,"${'z\n'.repeat(30)}`), { maxRowChars: 40 });
+    expect(error.code).toBe('MALFORMED_CSV');
+    expect(error.message).toMatch(namesLine(4));
+    expect(error.message).toMatch(/quoted cell .* still open after 40 characters/);
+  });
+
+  it('reads rows up to the limit', async () => {
+    const cell = 'w'.repeat(36);
+    await expectRead(utf8(`a,b\n1,${cell}\n2,${cell}\n`), { maxRowChars: 40 }, {
+      header: [1, ['a', 'b']],
+      rows: [
+        [2, ['1', cell]],
+        [3, ['2', cell]],
+      ],
+    });
+  });
+
+  it('stops reading a 50 MB cell with no line break soon after the limit: memory stays bounded', async () => {
+    const chunk = new Uint8Array(1024 * 1024).fill(0x41);
+    let pulled = 0;
+    async function* file(): AsyncGenerator<Uint8Array> {
+      yield utf8('Mobile,Note\n919876543210,');
+      for (let i = 0; i < 50; i++) {
+        pulled += chunk.length;
+        yield chunk;
+      }
+      yield utf8('\n');
+    }
+    const reader = new CsvReader(file(), DEFAULT_CSV_OPTIONS);
+    let caught: unknown = null;
+    try {
+      await reader.header();
+      for await (const _ of reader.records()) {
+        // Reading is what fails.
+      }
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(FileError);
+    expect((caught as FileError).code).toBe('MALFORMED_CSV');
+    expect((caught as FileError).message).toMatch(namesLine(2));
+    expect((caught as FileError).message).toMatch(/longer than 8,388,608 characters/);
+    expect(pulled).toBeLessThanOrEqual(MAX_ROW_CHARS + 2 * chunk.length);
   });
 });

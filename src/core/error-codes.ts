@@ -12,6 +12,7 @@ export const FILE_ERROR_CODES = [
   'FILE_TOO_LARGE',
   'DUPLICATE_FILE',
   'PROMOTION_NAME_MISMATCH',
+  'DUPLICATE_COLUMN',
 ] as const;
 
 export const ROW_ERROR_CODES = [

@@ -1,3 +1,4 @@
+import { unguardCell } from './csv-cell.js';
 import type { CsvRecord } from './csv-reader.js';
 import type { DateParser } from './date-format.js';
 import { parseDecimal, parsePositiveInteger } from './decimal.js';
@@ -37,16 +38,6 @@ const PARSERS = {
   datetime: (text, f, dates) => dates(text) ?? issue('INVALID_DATE', f.key, text, `${f.label} "${text}" is not a date in the template's format`),
 } as const satisfies Record<FieldType, Parse>;
 
-const GUARDED = /^'[=+\-@\t\r]/;
-
-/**
- * Error reports write a cell that would start a spreadsheet formula with a leading `'`; reading
- * drops it again, so that a fixed error report imports as the next file.
- */
-export function unguard(cell: string): string {
-  return GUARDED.test(cell) ? cell.slice(1) : cell;
-}
-
 export interface RowParserOptions {
   fields: readonly FieldDefinition[];
   /** 0-based column per field key. */
@@ -80,7 +71,7 @@ export function createRowParser(options: RowParserOptions): (record: CsvRecord) 
     }
     const raw: Record<string, string | undefined> = {};
     for (const p of plan) {
-      let text = p.column === undefined ? '' : unguard(cells[p.column]!);
+      let text = p.column === undefined ? '' : unguardCell(cells[p.column]!);
       if (text === '' && p.fallback !== undefined) text = p.fallback;
       if (text === '') {
         if (p.mandatory) return { ok: false, issue: issue('MISSING_VALUE', p.field.key, null, `${p.field.label} is empty; it is mandatory`) };

@@ -1,6 +1,7 @@
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JobConflictError } from '../store/job-conflict-error.js';
-import { FINAL_STATUSES, type JobRecord, LEASE, type Store } from '../store/port.js';
+import { FINAL_STATUSES, type JobRecord, LEASE, runnerIsGone, type Store } from '../store/port.js';
 import { releaseJobFile } from './files.js';
 
 /**
@@ -14,7 +15,10 @@ export async function cancelJob(store: Store, job: JobRecord, options: { waitMs?
     throw new JobConflictError(`Job ${job.id} has ended (${job.status}); there is nothing to cancel`);
   }
   const now = new Date().toISOString();
-  let current = await store.requestCancel(job.id, now, new Date(Date.now() - LEASE.staleMs).toISOString());
+  // A runner of this machine whose process is gone holds nothing, however fresh its heartbeat.
+  const gone = job.heartbeatAt !== null && runnerIsGone(job.runner, os.hostname());
+  const staleBefore = gone ? new Date(Date.parse(job.heartbeatAt!) + 1).toISOString() : new Date(Date.now() - LEASE.staleMs).toISOString();
+  let current = await store.requestCancel(job.id, now, staleBefore);
   const deadline = Date.now() + (options.waitMs ?? LEASE.heartbeatMs * 3);
   while (current && !FINAL_STATUSES.has(current.status) && Date.now() < deadline) {
     await sleep(Math.min(200, LEASE.heartbeatMs));

@@ -115,7 +115,7 @@ export async function copyIntoStore(store: Store, orgId: string, filePath: strin
 export async function releaseJobFile(store: Store, orgId: string, fileId: string | null): Promise<void> {
   if (!fileId) return;
   const file = await store.getFile(orgId, fileId);
-  if (!file || file.origin !== 'job') return;
+  if (file?.origin !== 'job') return;
   fs.rmSync(file.path, { force: true });
   await store.deleteFile(file.id);
 }

@@ -1,7 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import Papa from 'papaparse';
+import { guardCell } from '../core/csv-cell.js';
+import { errorReportRows, successReportRow } from '../core/report-rows.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ProfileKey } from '../profiles/types.js';
 import type { JobRecord, Store } from '../store/port.js';
@@ -16,76 +20,114 @@ import { templateSchema } from '../templates/schema.js';
  */
 
 const BOM = '\ufeff';
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const FORMULA_START = /^[=+\-@\t\r]/;
 const END_MARKER = 'end of error report';
 
-/** Guards a cell against spreadsheet formula injection: `=cmd()` is written as `'=cmd()`. */
-export function guardCell(cell: string): string {
-  return FORMULA_START.test(cell) && !NUMBER.test(cell) ? `'${cell}` : cell;
-}
-
-/** Writes the error report of a job; returns how many rows it holds. */
-export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
+/**
+ * The error report of a job as CSV text, in pieces (without the byte-order mark, which the file
+ * or the response adds): what a file, a terminal or an HTTP response takes. Returns its row count.
+ */
+export async function* errorReportCsv(store: Store, job: JobRecord): AsyncGenerator<string, number> {
   const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
   const parsed = templateSchema.safeParse(version?.body);
   const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0 };
   const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.escape, newline: '\r\n' })}\r\n`;
-  // A short row is padded so that the three columns stand under their own headers.
-  const width = job.header?.length ?? 0;
-  return writeCsv(file, async (write) => {
-    await write('\r\n'.repeat(csv.skipTop));
-    if (csv.header && job.header) await write(unparse([[...job.header, 'row_number', 'error_code', 'error_message'].map(guardCell)]));
-    let count = 0;
-    for await (const page of store.rejections(job.id)) {
-      await write(unparse(page.map((r) => [...padded(r.cells, width).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)])));
+  const rows = errorReportRows(job.header);
+  if (csv.skipTop > 0) yield '\r\n'.repeat(csv.skipTop);
+  if (csv.header && rows.header) yield unparse([rows.header]);
+  let count = 0;
+  for await (const page of store.rejections(job.id)) {
+    yield unparse(page.map(rows.row));
+    count += page.length;
+  }
+  // The rows the template skips at the bottom, so that no rejected row is skipped instead.
+  for (let i = 0; i < csv.skipBottom; i++) yield unparse([[END_MARKER]]);
+  return count;
+}
+
+/** The success report of a job as CSV text, in pieces (without the byte-order mark); returns its row count. */
+export async function* successReportCsv(store: Store, job: JobRecord): AsyncGenerator<string, number> {
+  const report = profileOf(job.profile as ProfileKey).successReport;
+  yield `${Papa.unparse([report.columns.map(guardCell)])}\r\n`;
+  let count = 0;
+  if (!job.dryRun) {
+    for await (const page of report.rows(store, job.id)) {
+      yield `${Papa.unparse(page.map(successReportRow))}\r\n`;
       count += page.length;
     }
-    // The rows the template skips at the bottom, so that no rejected row is skipped instead.
-    for (let i = 0; i < csv.skipBottom; i++) await write(unparse([[END_MARKER]]));
-    return count;
-  });
+  }
+  return count;
+}
+
+/** The byte-order mark a report starts with: spreadsheets need it to read UTF-8. */
+export const REPORT_BOM = BOM;
+
+/** Writes the error report of a job; returns how many rows it holds. */
+export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
+  return writeCsv(file, (write) => drain(errorReportCsv(store, job), write));
 }
 
 /** Writes the success report of a job: what each imported row resolved to. */
 export async function writeSuccessReport(store: Store, job: JobRecord, file: string): Promise<number> {
-  const report = profileOf(job.profile as ProfileKey).successReport;
-  return writeCsv(file, async (write) => {
-    await write(`${Papa.unparse([report.columns as string[]])}\r\n`);
-    let count = 0;
-    if (!job.dryRun) {
-      for await (const page of report.rows(store, job.id)) {
-        await write(`${Papa.unparse(page.map((row) => row.map((v) => (v === null ? '' : String(v)))))}\r\n`);
-        count += page.length;
-      }
-    }
-    return count;
-  });
+  return writeCsv(file, (write) => drain(successReportCsv(store, job), write));
 }
 
-/** Writes a UTF-8 file with a byte-order mark (spreadsheets need it); any write error is thrown. */
+/** Hands every piece of a report to `write`; returns the report's row count. */
+async function drain(pieces: AsyncGenerator<string, number>, write: (text: string) => Promise<void>): Promise<number> {
+  for (;;) {
+    const next = await pieces.next();
+    if (next.done) return next.value;
+    await write(next.value);
+  }
+}
+
+/**
+ * Writes a UTF-8 file with a byte-order mark (spreadsheets need it), whole or not at all: into a
+ * temporary file beside `file`, renamed over it only once every row is written, so that a failed
+ * write (a full disk, a lost store) leaves neither half a report nor the temporary file, and an
+ * earlier report at that path stays as it was. Any write error is thrown.
+ */
 async function writeCsv(file: string, produce: (write: (text: string) => Promise<void>) => Promise<number>): Promise<number> {
-  const out = fs.createWriteStream(file, { encoding: 'utf8' });
+  // Beside the report, so that the rename stays on one file system and is atomic.
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let out: fs.WriteStream | null = null;
   let failure: Error | null = null;
-  out.on('error', (e) => {
-    failure ??= e;
-  });
   const write = async (text: string) => {
     if (failure) throw failure;
-    if (text && !out.write(text)) await once(out, 'drain');
+    if (text && !out!.write(text)) await Promise.race([once(out!, 'drain'), once(out!, 'error')]);
+    if (failure) throw failure;
   };
   try {
+    const fd = await fs.promises.open(temp, 'wx');
+    out = fs.createWriteStream('', { fd, encoding: 'utf8' });
+    out.on('error', (e) => {
+      failure ??= e;
+    });
     await write(BOM);
     const count = await produce(write);
     out.end();
     await finished(out);
+    await fs.promises.rename(temp, file);
     return count;
   } catch (error) {
-    out.destroy();
-    throw new Error(`Cannot write the report "${file}": ${(failure ?? (error as Error)).message}`);
+    out?.destroy();
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    throw new Error(`Cannot write the report "${file}": ${writeProblem(failure ?? (error as Error), file)}`);
   }
 }
 
-function padded(cells: string[], width: number): string[] {
-  return cells.length >= width ? cells : [...cells, ...new Array<string>(width - cells.length).fill('')];
+/** Why a report could not be written, in the operator's words where the cause is a common one. */
+function writeProblem(error: Error, file: string): string {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return `the directory "${path.dirname(file)}" does not exist`;
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write in "${path.dirname(file)}"`;
+    case 'EISDIR':
+      return `"${file}" is a directory; name a file`;
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return error.message;
+  }
 }

@@ -10,10 +10,10 @@ import { createRowParser } from '../core/row-parser.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ParsedRow, PreparedProfile } from '../profiles/types.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
-import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, type Store, type StoredFile } from '../store/port.js';
+import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, runnerIsGone, type Store, type StoredFile } from '../store/port.js';
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
 import { fileBytes, sha256 } from './file-source.js';
-import { copyIntoStore, FileReadError, maxFileBytes, megabytes, releaseJobFile } from './files.js';
+import { copyIntoStore, maxFileBytes, megabytes, releaseJobFile } from './files.js';
 
 /**
  * The job lifecycle: QUEUED → VALIDATING → VALIDATED (a dry run ends here) → IMPORTING →
@@ -52,11 +52,19 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** A request that cannot become a job (unknown org or template, unreadable file). */
+/** A job that cannot go on as asked (its resume meets a file-level problem): a state conflict. */
 export class JobRequestError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'JobRequestError';
+  }
+}
+
+/** A request naming an org, template, upload or job that does not exist (or is another org's). */
+export class JobNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobNotFoundError';
   }
 }
 
@@ -66,24 +74,23 @@ export class JobRequestError extends Error {
  */
 export async function createJob(store: Store, request: NewJobRequest): Promise<JobRecord> {
   const org = await store.getOrg(request.orgId);
-  if (!org) throw new JobRequestError(`Org "${request.orgId}" does not exist; load it first with \`loyalty-import org load\``);
+  if (!org) throw new JobNotFoundError(`Org "${request.orgId}" does not exist; load it first with \`loyalty-import org load\``);
   const template = await store.findTemplate(request.orgId, request.template);
-  if (!template) throw new JobRequestError(`Org "${request.orgId}" has no template named or with id "${request.template}"; see \`loyalty-import template list --org ${request.orgId}\``);
+  if (!template) throw new JobNotFoundError(`Org "${request.orgId}" has no template named or with id "${request.template}"; see \`loyalty-import template list --org ${request.orgId}\``);
   if (request.sourceJobId !== undefined) {
     const source = await store.getJob(request.sourceJobId);
-    if (!source || source.orgId !== org.id) throw new JobRequestError(`Org "${org.id}" has no job "${request.sourceJobId}" to link this one to`);
+    if (!source || source.orgId !== org.id) throw new JobNotFoundError(`Org "${org.id}" has no job "${request.sourceJobId}" to link this one to`);
   }
   let file: StoredFile | null;
   let fileName: string;
   if (request.fileId !== undefined) {
     file = await store.getFile(org.id, request.fileId);
-    if (!file) throw new JobRequestError(`Org "${org.id}" has no uploaded file "${request.fileId}"; upload it again`);
+    if (!file) throw new JobNotFoundError(`Org "${org.id}" has no uploaded file "${request.fileId}"; upload it again`);
     fileName = file.name;
   } else {
     try {
       file = await copyIntoStore(store, org.id, request.filePath, request.maxFileBytes);
     } catch (error) {
-      if (error instanceof FileReadError) throw new JobRequestError(error.message);
       throw error;
     }
     fileName = path.basename(request.filePath);
@@ -172,17 +179,33 @@ class Lease {
  * runner holds is refused (JobConflictError); a job that has ended is returned as it is.
  */
 export async function runJob(store: Store, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
-  let job = await store.getJob(jobId);
-  if (!job) throw new JobRequestError(`No job with id "${jobId}"`);
+  const job = await store.getJob(jobId);
+  if (!job) throw new JobNotFoundError(`No job with id "${jobId}"`);
   if (FINAL_STATUSES.has(job.status)) return job;
   const runner = runnerId();
   if (!(await store.claimRun(job.id, runner, new Date().toISOString(), staleBefore()))) {
     const current = (await store.getJob(jobId))!;
     if (FINAL_STATUSES.has(current.status)) return current;
+    // A runner of this machine whose process is gone needs no wait for its heartbeat to go stale.
+    const gone = current.heartbeatAt !== null && runnerIsGone(current.runner, os.hostname());
+    if (gone && (await store.claimRun(job.id, runner, new Date().toISOString(), nextMillisecond(current.heartbeatAt!)))) {
+      return runClaimed(store, job, runner, options);
+    }
     throw new JobConflictError(
       `Job ${jobId} is running in another process (${current.runner ?? 'unknown'}, last heard from at ${current.heartbeatAt ?? 'an unknown time'}); let it finish, or stop it with \`loyalty-import job cancel ${jobId}\``,
     );
   }
+  return runClaimed(store, job, runner, options);
+}
+
+/** The time just after `iso`: a lease whose last heartbeat was at `iso` is stale before it. */
+function nextMillisecond(iso: string): string {
+  return new Date(Date.parse(iso) + 1).toISOString();
+}
+
+async function runClaimed(store: Store, claimed: JobRecord, runner: string, options: RunOptions): Promise<JobRecord> {
+  let job = claimed;
+  const jobId = job.id;
   const lease = new Lease(store, job.id, runner, options.signal);
   try {
     if (job.dryRun && job.checkpointRow > 0) {
@@ -386,10 +409,11 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     try {
       await lease.checkpoint();
     } catch (halt) {
-      // A runner that lost its lease (taken over, or cancelled while it stalled) writes nothing more.
-      if (!(halt instanceof Halt)) throw halt;
-      if (rows.length + rejections.length > 0) await cut();
-      if (inflight) await finish(inflight);
+      // A job that lost its lease writes nothing more; one asked to stop keeps what it read.
+      if (halt instanceof Halt) {
+        if (rows.length + rejections.length > 0) await cut();
+        if (inflight) await finish(inflight);
+      }
       throw halt;
     }
   };
@@ -459,7 +483,8 @@ async function scanFile(
   return { sha256: hash.digest('hex'), header, rows, expectedCells, mapping };
 }
 
-function csvOptions(body: TemplateBody): CsvOptions {
+/** The CSV reader's options of a template. */
+export function csvOptions(body: TemplateBody): CsvOptions {
   const { dateFormat: _ignored, ...csv } = body.csv;
   return csv;
 }

@@ -15,6 +15,9 @@ export interface JobSummary {
   promotionIdentifier: string | null;
   autoMapped: Record<string, string>;
   file: { name: string; sha256: string | null; size: number };
+  /** The job whose rejected rows, fixed, this job imports. */
+  sourceJobId: string | null;
+  createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
 }
@@ -35,6 +38,8 @@ export function summarise(job: JobRecord): JobSummary {
     promotionIdentifier: job.promotionIdentifier,
     autoMapped: job.autoMapped ?? {},
     file: { name: job.fileName, sha256: job.fileSha256, size: job.fileSize },
+    sourceJobId: job.sourceJobId,
+    createdAt: job.createdAt,
     startedAt: job.startedAt,
     finishedAt: job.finishedAt,
   };

@@ -1,7 +1,9 @@
+import os from 'node:os';
 import { type Compilable, type Expression, type Kysely, type Selectable, sql } from 'kysely';
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
 import type {
+  ApiKeyRecord,
   ChunkCommit,
   CustomerMatch,
   ExistingReferences,
@@ -32,7 +34,7 @@ import type {
   TrackerType,
   TransactionRecord,
 } from './port.js';
-import { FINAL_STATUSES, LEASE, RUNNING_STATUSES } from './port.js';
+import { FINAL_STATUSES, LEASE, RUNNING_STATUSES, runnerIsGone } from './port.js';
 import type { Database } from './schema.js';
 
 /** Keys per `IN (…)` list: under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -574,6 +576,14 @@ export abstract class KyselyStore implements Store {
     );
   }
 
+  async findJobsByIdPrefix(prefix: string, orgId?: string, limit = 10): Promise<JobRecord[]> {
+    // substr, not LIKE: an id holds no wildcard to escape, and a collation never bends the match.
+    let q = this.db.selectFrom('jobs').selectAll().where(sql<string>`substr(id, 1, ${prefix.length})`, '=', prefix);
+    if (orgId !== undefined) q = q.where('org_id', '=', orgId);
+    const rows = await q.orderBy('seq', 'desc').limit(limit).execute();
+    return rows.map(toJob);
+  }
+
   async trackerValues(orgId: string, trackerId: number): Promise<StoredTrackerValue[]> {
     const rows = await this.db
       .selectFrom('tracker_values')
@@ -603,6 +613,43 @@ export abstract class KyselyStore implements Store {
       )
       .selectAll('points_ledger')
       .select('promotions.name as promotion_name');
+  }
+
+  // What the HTTP API adds: org keys (migration 0005_api_keys), and lists for its forms and its job runner.
+
+  async saveApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({ id: key.id, org_id: key.orgId, key_hash: key.keyHash, label: key.label, created_at: key.createdAt, revoked_at: key.revokedAt })
+      .execute();
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys(orgId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean> {
+    const found = await this.db.selectFrom('api_keys').select('revoked_at').where('org_id', '=', orgId).where('id', '=', keyId).executeTakeFirst();
+    if (!found) return false;
+    if (found.revoked_at === null) await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).execute();
+    return true;
+  }
+
+  async listPromotions(orgId: string): Promise<Promotion[]> {
+    const rows = await this.db.selectFrom('promotions').select(['identifier', 'name', 'program_id']).where('org_id', '=', orgId).orderBy('identifier').execute();
+    return rows.map((r) => ({ identifier: r.identifier, name: r.name, programId: Number(r.program_id) }));
+  }
+
+  async jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db.selectFrom('jobs').selectAll().where('status', 'in', [...statuses]).orderBy('seq').execute();
+    return rows.map(toJob);
   }
 }
 
@@ -672,7 +719,7 @@ function effectiveStatus(r: Selectable<Database['jobs']>): JobStatus {
   const status = r.status as JobStatus;
   if (!RUNNING_STATUSES.has(status)) return status;
   const staleBefore = new Date(Date.now() - LEASE.staleMs).toISOString();
-  return r.runner === null || r.heartbeat_at === null || r.heartbeat_at < staleBefore ? 'INTERRUPTED' : status;
+  return r.heartbeat_at === null || r.heartbeat_at < staleBefore || runnerIsGone(r.runner, os.hostname()) ? 'INTERRUPTED' : status;
 }
 
 function toJob(r: Selectable<Database['jobs']>): JobRecord {
@@ -766,4 +813,8 @@ function toLedgerEntry(r: Selectable<Database['points_ledger']> & { promotion_na
     issuedAt: r.issued_at,
     expiresAt: r.expires_at,
   };
+}
+
+function toApiKey(r: Selectable<Database['api_keys']>): ApiKeyRecord {
+  return { id: r.id, orgId: r.org_id, keyHash: r.key_hash, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at };
 }

@@ -259,6 +259,23 @@ export const LEASE = {
 };
 
 /**
+ * Whether a runner (`host:pid:thread`) is known to be gone: a process of this machine that no
+ * longer exists. A runner of another machine is judged by its heartbeat alone.
+ */
+export function runnerIsGone(runner: string | null, hostname: string): boolean {
+  if (runner === null) return true;
+  const [host, pid] = runner.split(':');
+  if (host !== hostname || !pid || Number(pid) === process.pid) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    // EPERM: it exists, and belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
  * A file in the store's file storage: an upload, or the copy a job takes of the file it was
  * given. `origin` says which: a job's copy goes when its job ends; an upload stays for later jobs
  * (a dry run, then its import) until it expires.
@@ -402,6 +419,8 @@ export interface JobStore {
   rejections(jobId: string): AsyncIterable<Rejection[]>;
   trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]>;
   ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]>;
+  /** Jobs whose id begins with `prefix` (of `orgId` only, when given), newest first, at most `limit`. */
+  findJobsByIdPrefix(prefix: string, orgId?: string, limit?: number): Promise<JobRecord[]>;
 }
 
 /** The records of the files kept in the store's file storage (the bytes are in `filesDir`). */
@@ -421,8 +440,32 @@ export interface QueryStore {
   ledger(filter: LedgerFilter): Promise<StoredLedgerEntry[]>;
 }
 
+/** An org key of the HTTP API: its hash only, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  keyHash: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyStore {
+  saveApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key with this hash, revoked or not. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  /** The org's keys, revoked ones included, oldest first. */
+  listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
+  /** Marks the org's key revoked; false when the org has no such key. */
+  revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
+  /** The org's promotions, by identifier: what a template form offers. */
+  listPromotions(orgId: string): Promise<Promotion[]>;
+  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
+  jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
+}
+
 /** Everything the product stores. */
-export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, QueryStore {
+export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, QueryStore, ApiKeyStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Throws `StoreLostError` when the store is gone (a SQLite file removed while a job ran). */
   checkAlive(): Promise<void>;

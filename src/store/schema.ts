@@ -137,4 +137,12 @@ export interface Database {
     message: string;
     cells: string;
   };
+  api_keys: {
+    id: string;
+    org_id: string;
+    key_hash: string;
+    label: string | null;
+    created_at: string;
+    revoked_at: string | null;
+  };
 }

@@ -7,3 +7,13 @@ export class StoreLostError extends Error {
     this.name = 'StoreLostError';
   }
 }
+
+/** A command other than one that starts a store named a SQLite file that is not there. */
+export class StoreMissingError extends Error {
+  constructor(readonly location: string) {
+    super(
+      `There is no store at "${location}": load an org into it first with \`loyalty-import org load FILE.json\`, or name the store with --db or $LOYALTY_DB`,
+    );
+    this.name = 'StoreMissingError';
+  }
+}

@@ -3,7 +3,7 @@ import { FileError } from '../core/error-codes.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ProfileDefinition } from '../profiles/types.js';
 import type { Org, Store, TemplateVersionRecord } from '../store/port.js';
-import { type TemplateBody, templateIssue, templateSchema } from './schema.js';
+import { prototypeKeyIssue, type TemplateBody, templateIssue, templateSchema } from './schema.js';
 
 /**
  * Templates: saved per org and profile, versioned. Saving an unchanged template keeps its
@@ -39,6 +39,8 @@ export async function checkTemplate(input: unknown, store: Store): Promise<Check
       }
     }
   }
+  const hidden = prototypeKeyIssue(input);
+  if (hidden) throw hidden;
   // The profile's own checks against the org (tracker, stores, programs…).
   await profile.prepare({
     org,

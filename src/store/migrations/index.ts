@@ -266,9 +266,28 @@ const jobIntegrity: Migration = {
   },
 };
 
+/**
+ * The HTTP API's org keys. Only a hash of each key is stored: a key is shown once, when made,
+ * and a stolen copy of the table cannot be used to call the API.
+ */
+const apiKeys: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('org_id', 'text', (c) => c.notNull())
+      .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('label', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema.createIndex('api_keys_org').on('api_keys').columns(['org_id']).execute();
+  },
+};
+
 /** The migrations, by name in the order they run. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_job_integrity': jobIntegrity };
+    return { '0001_initial': initial, '0002_job_integrity': jobIntegrity, '0005_api_keys': apiKeys };
   },
 };
