@@ -241,7 +241,13 @@ async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease:
       return end(error.reason === 'cancel' ? { status: 'CANCELLED', finishedAt: now } : { status: 'INTERRUPTED' });
     }
     // Another runner holds the job, or the store is gone: nothing here may write to it.
-    if (error instanceof JobConflictError || (error instanceof Error && error.name === 'StoreLostError')) throw error;
+    if (error instanceof Error && error.name === 'StoreLostError') throw error;
+    if (error instanceof JobConflictError) {
+      // Cancelled while this runner stalled past its lease: the job has ended, as the cancel left it.
+      const current = await store.getJob(job.id);
+      if (current && FINAL_STATUSES.has(current.status)) return current;
+      throw error;
+    }
     const committed = resuming || (await store.getJob(job.id))!.checkpointRow > 0;
     const fileError = error instanceof FileError ? error : unreadable(error);
     if (fileError && !committed) {
