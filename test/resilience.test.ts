@@ -671,7 +671,7 @@ describe('the command line', () => {
     expect(json(bad)).toEqual({ error: { code: 'USAGE', message: expect.stringMatching(/--customer/) } });
   });
 
-  it('exits 1 without a stack trace when the error report cannot be written, and shows it with LOYALTY_DEBUG=1', async () => {
+  it('exits 1 without a stack trace when the error report cannot be written, printing the job and how to write the report again', async () => {
     const templateId = await prepare();
     const csv = path.join(dir, 'report-fail.csv');
     fs.writeFileSync(csv, FILE);
@@ -679,17 +679,15 @@ describe('the command line', () => {
     const run = await cli(['import', csv, '--org', 'acme', '--template', templateId, '--errors', target]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(target);
+    expect(run.stderr).toMatch(/job show \S+ --errors FILE/);
     expect(stackLines(run.stderr)).toEqual([]);
 
-    const debug = await cli(['import', csv, '--org', 'acme', '--template', templateId, '--allow-duplicate', '--errors', target], { LOYALTY_DEBUG: '1' });
-    expect(debug.code).toBe(1);
-    expect(debug.stderr).toContain(target);
-    expect(stackLines(debug.stderr).length).toBeGreaterThan(0);
-
-    // With --json: one error document on standard output, still no trace.
+    // With --json: the job's document, with the report's failure in it; still no trace.
     const json1 = await cli(['import', csv, '--org', 'acme', '--template', templateId, '--allow-duplicate', '--errors', target, '--json']);
     expect(json1.code).toBe(1);
-    expect(json<{ error: { code: string; message: string } }>(json1).error.message).toContain(target);
+    const doc = json<{ status: string; reportErrors: Array<{ report: string; file: string }> }>(json1);
+    expect(doc.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(doc.reportErrors).toEqual([expect.objectContaining({ report: 'errors', file: target })]);
     expect(stackLines(json1.stderr)).toEqual([]);
   });
 

@@ -95,7 +95,11 @@ export function toAppError(error: unknown): AppError {
     case 'ReferenceDataError':
       return new AppError('INVALID_REFERENCE_DATA', e.message);
     case 'JobRequestError':
-      return new AppError('INVALID_REQUEST', e.message);
+      return new AppError('JOB_CONFLICT', e.message);
+    case 'JobNotFoundError':
+      return new AppError('NOT_FOUND', e.message);
+    case 'FileReadError':
+      return new AppError('FILE_NOT_READABLE', e.message);
     case 'JobConflictError':
       return new AppError('JOB_CONFLICT', e.message);
     case 'JobStoppedError':

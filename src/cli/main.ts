@@ -153,6 +153,8 @@ async function writeReports(store: Store, job: JobRecord, reports: ReportOptions
     try {
       written[report] = { file, rows: await writers[report](store, job, file) };
     } catch (error) {
+      // A trace is for whoever debugs the product, not for an operator.
+      if (process.env.LOYALTY_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
       failures.push({
         report,
         file,
@@ -164,7 +166,13 @@ async function writeReports(store: Store, job: JobRecord, reports: ReportOptions
 }
 
 /** Prints a job's summary and what became of its reports; exit 1 for a FAILED job or a report not written. */
-async function finishJob(store: Store, g: Globals, job: JobRecord, reports: ReportOptions, options: { alwaysListReports: boolean } = { alwaysListReports: true }): Promise<void> {
+async function finishJob(
+  store: Store,
+  g: Globals,
+  job: JobRecord,
+  reports: ReportOptions,
+  options: { alwaysListReports: boolean; ranJob: boolean } = { alwaysListReports: true, ranJob: true },
+): Promise<void> {
   const summary = summarise(job);
   const failed = job.status === 'FAILED';
   const { written, failures } = failed ? { written: {}, failures: [] } : await writeReports(store, job, reports);
@@ -183,8 +191,10 @@ async function finishJob(store: Store, g: Globals, job: JobRecord, reports: Repo
   if (job.status === 'INTERRUPTED') {
     process.stderr.write(`Job ${job.id} was interrupted; what it committed is kept. Resume it with: loyalty-import job resume ${job.id}\n`);
   }
-  // cli.md: a job that ended FAILED, CANCELLED or INTERRUPTED is a command that could not do its work.
-  if (failed || job.status === 'CANCELLED' || job.status === 'INTERRUPTED' || failures.length > 0) process.exitCode = 1;
+  // cli.md: a run that ended FAILED, CANCELLED or INTERRUPTED could not do its work; `job show`
+  // of such a job did its own.
+  const unfinished = failed || job.status === 'CANCELLED' || job.status === 'INTERRUPTED';
+  if ((options.ranJob && unfinished) || failures.length > 0) process.exitCode = 1;
 }
 
 /** Refuses, before anything runs, report paths that would overwrite the store, the input file or the other report (exit 2). */
@@ -305,7 +315,7 @@ job
       checkReportPaths(g, opts, null);
       const found = await findJob(store, jobId, opts.org);
       checkReportPaths(g, opts, found.filePath);
-      await finishJob(store, g, found, opts, { alwaysListReports: false });
+      await finishJob(store, g, found, opts, { alwaysListReports: false, ranJob: false });
     }),
   );
 job

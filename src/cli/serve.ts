@@ -121,7 +121,8 @@ export function registerServe(program: Command): void {
         port,
         host: opts.host,
         concurrency,
-        logger: { level: process.env.LOYALTY_LOG_LEVEL ?? 'info', redact: LOG_REDACTION },
+        // JSON request logs are for a log collector; a person at a terminal sees warnings only.
+        logger: { level: process.env.LOYALTY_LOG_LEVEL ?? (process.stdout.isTTY ? 'warn' : 'info'), redact: LOG_REDACTION },
         // The web app's built files: web/dist of this checkout unless $LOYALTY_WEB_DIST names another folder.
         webRoot: process.env.LOYALTY_WEB_DIST || undefined,
       });

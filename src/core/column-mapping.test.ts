@@ -189,3 +189,12 @@ describe('resolveMapping: DUPLICATE_COLUMN', () => {
     expect(result.autoMapped.storeCode).toBe('Store');
   });
 });
+
+describe('resolveMapping: header text in messages', () => {
+  it('shows control characters of a header escaped, so that printing a message cannot drive a terminal', () => {
+    const error = fileErrorOf(() => resolve(['Mobile', 'Bill No', 'Date', 'Store', '\u001b[2JValue\u0007']));
+    expect(error.code).toBe('MISSING_COLUMN');
+    expect(error.message).toContain('"\\u001b[2JValue\\u0007"');
+    expect(error.message).not.toContain('\u001b');
+  });
+});

@@ -49,7 +49,7 @@ export function resolveMapping(options: {
       const want = target.trim().toLowerCase();
       const found = indexesOf(header, (h) => h.trim().toLowerCase() === want);
       if (found.length === 0) {
-        throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", which is not in the file; its headers are ${header.map((h) => `"${h}"`).join(', ')}`);
+        throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", which is not in the file; its headers are ${header.map(shown).join(', ')}`);
       }
       if (found.length > 1) throw duplicate(field, header, found);
       columns[field] = found[0]!;
@@ -78,7 +78,7 @@ export function resolveMapping(options: {
     const field = fields.find((f) => f.key === key)!;
     throw new FileError(
       'MISSING_COLUMN',
-      `Mandatory field "${key}" (${field.label}) has no column: no header matches it${header ? ` among ${header.map((h) => `"${h}"`).join(', ')}` : ''}; add the column, map it in the template's "mapping", or give it a value in "defaults"`,
+      `Mandatory field "${key}" (${field.label}) has no column: no header matches it${header ? ` among ${header.map(shown).join(', ')}` : ''}; add the column, map it in the template's "mapping", or give it a value in "defaults"`,
     );
   }
   return { columns, autoMapped };
@@ -95,10 +95,19 @@ function duplicate(field: string, header: readonly string[], at: readonly number
   const texts = at.map((i) => header[i]!.trim());
   const and = (items: string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
   const where = texts.every((t) => t === texts[0])
-    ? `"${texts[0]}" ${at.length === 2 ? 'twice' : `${at.length} times`}, in columns ${and(at.map((i) => String(i + 1)))}`
-    : `${and(at.map((i, k) => `"${texts[k]}" (column ${i + 1})`))}, the same name more than once`;
+    ? `${shown(texts[0]!)} ${at.length === 2 ? 'twice' : `${at.length} times`}, in columns ${and(at.map((i) => String(i + 1)))}`
+    : `${and(at.map((i, k) => `${shown(texts[k]!)} (column ${i + 1})`))}, the same name more than once`;
   return new FileError(
     'DUPLICATE_COLUMN',
     `The header has ${where}, and field "${field}" reads that column; rename or remove all but one of them, or map the field to a column number in the template's "mapping"`,
   );
+}
+
+/**
+ * A header's text in a message, quoted: control characters (a terminal's escape sequences, from
+ * whatever wrote the file) are shown escaped, so that printing the message cannot drive the
+ * operator's terminal.
+ */
+function shown(text: string): string {
+  return JSON.stringify(text);
 }

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import Papa from 'papaparse';
-import { guardCell, reportCell } from '../core/csv-cell.js';
+import { guardCell } from '../core/csv-cell.js';
+import { errorReportRows, successReportRow } from '../core/report-rows.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ProfileKey } from '../profiles/types.js';
 import type { JobRecord, Store } from '../store/port.js';
@@ -20,7 +21,6 @@ import { templateSchema } from '../templates/schema.js';
 
 const BOM = '\ufeff';
 const END_MARKER = 'end of error report';
-const REPORT_COLUMNS = ['row_number', 'error_code', 'error_message'] as const;
 
 /**
  * The error report of a job as CSV text, in pieces (without the byte-order mark, which the file
@@ -31,16 +31,12 @@ export async function* errorReportCsv(store: Store, job: JobRecord): AsyncGenera
   const parsed = templateSchema.safeParse(version?.body);
   const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0 };
   const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.escape, newline: '\r\n' })}\r\n`;
-  // The report of a file that is itself an error report replaces its three columns, so that a
-  // report of a report of a report still has them once, at the end, with this job's values.
-  const header = job.header && endsWithReportColumns(job.header) ? job.header.slice(0, -REPORT_COLUMNS.length) : job.header;
-  const width = header?.length ?? 0;
-  const cellsOf = (cells: string[]) => (header !== job.header && cells.length === job.header!.length ? cells.slice(0, width) : padded(cells, width));
+  const rows = errorReportRows(job.header);
   if (csv.skipTop > 0) yield '\r\n'.repeat(csv.skipTop);
-  if (csv.header && header) yield unparse([[...header, ...REPORT_COLUMNS].map(guardCell)]);
+  if (csv.header && rows.header) yield unparse([rows.header]);
   let count = 0;
   for await (const page of store.rejections(job.id)) {
-    yield unparse(page.map((r) => [...cellsOf(r.cells).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)]));
+    yield unparse(page.map(rows.row));
     count += page.length;
   }
   // The rows the template skips at the bottom, so that no rejected row is skipped instead.
@@ -55,7 +51,7 @@ export async function* successReportCsv(store: Store, job: JobRecord): AsyncGene
   let count = 0;
   if (!job.dryRun) {
     for await (const page of report.rows(store, job.id)) {
-      yield `${Papa.unparse(page.map((row) => row.map(reportCell)))}\r\n`;
+      yield `${Papa.unparse(page.map(successReportRow))}\r\n`;
       count += page.length;
     }
   }
@@ -134,15 +130,4 @@ function writeProblem(error: Error, file: string): string {
     default:
       return error.message;
   }
-}
-
-/** Whether a header ends with the three columns an error report adds (as a spreadsheet may have re-cased them). */
-function endsWithReportColumns(header: readonly string[]): boolean {
-  const tail = header.slice(-REPORT_COLUMNS.length).map((h) => h.trim().toLowerCase());
-  return tail.length === REPORT_COLUMNS.length && REPORT_COLUMNS.every((c, i) => tail[i] === c);
-}
-
-/** A short row is padded so that the three columns stand under their own headers. */
-function padded(cells: string[], width: number): string[] {
-  return cells.length >= width ? cells : [...cells, ...new Array<string>(width - cells.length).fill('')];
 }

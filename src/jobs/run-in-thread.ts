@@ -57,7 +57,7 @@ function rebuild(e: { name: string; message: string; stack?: string }, jobId: st
   let error: Error;
   if (e.name === 'JobRequestError') error = new JobRequestError(e.message);
   else if (e.name === 'JobConflictError') error = new JobConflictError(e.message);
-  else if (e.name === 'StoreLostError') {
+  else if (e.name === 'StoreLostError' || e.name === 'JobNotFoundError' || e.name === 'FileReadError') {
     error = new Error(e.message);
     error.name = e.name;
   }

@@ -13,7 +13,7 @@ import { JobConflictError } from '../store/job-conflict-error.js';
 import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, runnerIsGone, type Store, type StoredFile } from '../store/port.js';
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
 import { fileBytes, sha256 } from './file-source.js';
-import { copyIntoStore, FileReadError, maxFileBytes, megabytes, releaseJobFile } from './files.js';
+import { copyIntoStore, maxFileBytes, megabytes, releaseJobFile } from './files.js';
 
 /**
  * The job lifecycle: QUEUED → VALIDATING → VALIDATED (a dry run ends here) → IMPORTING →
@@ -52,11 +52,19 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** A request that cannot become a job (unknown org or template, unreadable file). */
+/** A job that cannot go on as asked (its resume meets a file-level problem): a state conflict. */
 export class JobRequestError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'JobRequestError';
+  }
+}
+
+/** A request naming an org, template, upload or job that does not exist (or is another org's). */
+export class JobNotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JobNotFoundError';
   }
 }
 
@@ -66,24 +74,23 @@ export class JobRequestError extends Error {
  */
 export async function createJob(store: Store, request: NewJobRequest): Promise<JobRecord> {
   const org = await store.getOrg(request.orgId);
-  if (!org) throw new JobRequestError(`Org "${request.orgId}" does not exist; load it first with \`loyalty-import org load\``);
+  if (!org) throw new JobNotFoundError(`Org "${request.orgId}" does not exist; load it first with \`loyalty-import org load\``);
   const template = await store.findTemplate(request.orgId, request.template);
-  if (!template) throw new JobRequestError(`Org "${request.orgId}" has no template named or with id "${request.template}"; see \`loyalty-import template list --org ${request.orgId}\``);
+  if (!template) throw new JobNotFoundError(`Org "${request.orgId}" has no template named or with id "${request.template}"; see \`loyalty-import template list --org ${request.orgId}\``);
   if (request.sourceJobId !== undefined) {
     const source = await store.getJob(request.sourceJobId);
-    if (!source || source.orgId !== org.id) throw new JobRequestError(`Org "${org.id}" has no job "${request.sourceJobId}" to link this one to`);
+    if (!source || source.orgId !== org.id) throw new JobNotFoundError(`Org "${org.id}" has no job "${request.sourceJobId}" to link this one to`);
   }
   let file: StoredFile | null;
   let fileName: string;
   if (request.fileId !== undefined) {
     file = await store.getFile(org.id, request.fileId);
-    if (!file) throw new JobRequestError(`Org "${org.id}" has no uploaded file "${request.fileId}"; upload it again`);
+    if (!file) throw new JobNotFoundError(`Org "${org.id}" has no uploaded file "${request.fileId}"; upload it again`);
     fileName = file.name;
   } else {
     try {
       file = await copyIntoStore(store, org.id, request.filePath, request.maxFileBytes);
     } catch (error) {
-      if (error instanceof FileReadError) throw new JobRequestError(error.message);
       throw error;
     }
     fileName = path.basename(request.filePath);
@@ -173,7 +180,7 @@ class Lease {
  */
 export async function runJob(store: Store, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
   const job = await store.getJob(jobId);
-  if (!job) throw new JobRequestError(`No job with id "${jobId}"`);
+  if (!job) throw new JobNotFoundError(`No job with id "${jobId}"`);
   if (FINAL_STATUSES.has(job.status)) return job;
   const runner = runnerId();
   if (!(await store.claimRun(job.id, runner, new Date().toISOString(), staleBefore()))) {
@@ -234,7 +241,13 @@ async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease:
       return end(error.reason === 'cancel' ? { status: 'CANCELLED', finishedAt: now } : { status: 'INTERRUPTED' });
     }
     // Another runner holds the job, or the store is gone: nothing here may write to it.
-    if (error instanceof JobConflictError || (error instanceof Error && error.name === 'StoreLostError')) throw error;
+    if (error instanceof Error && error.name === 'StoreLostError') throw error;
+    if (error instanceof JobConflictError) {
+      // Cancelled while this runner stalled past its lease: the job has ended, as the cancel left it.
+      const current = await store.getJob(job.id);
+      if (current && FINAL_STATUSES.has(current.status)) return current;
+      throw error;
+    }
     const committed = resuming || (await store.getJob(job.id))!.checkpointRow > 0;
     const fileError = error instanceof FileError ? error : unreadable(error);
     if (fileError && !committed) {

@@ -23,90 +23,177 @@ const decimal = z.union([z.string(), z.number()]).transform((v, ctx) => {
 });
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as yyyy-MM-dd').refine((d) => parseIsoDate(d) !== null, 'a real calendar date');
 
-const fileSchema = z
+/** The reference-data file's schema; every key carries its description for the docs and the API. */
+export const referenceDataSchema = z
   .object({
     org: z
       .object({
-        id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'a slug of letters, digits, - and _'),
-        name: text,
-        baseCountry: z.string().refine(isKnownCountry, 'an ISO 3166 alpha-2 country code, such as "IN"'),
-        timezone: z.string().refine(isValidZone, 'an IANA time zone, such as "Asia/Kolkata"'),
+        id: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]*$/i, 'a slug of letters, digits, - and _')
+          .meta({ description: 'The org\'s id: letters, digits, `-` and `_`, starting with a letter or digit. Every command names the org by it.' }),
+        name: text.meta({ description: 'The org\'s name, for people.' }),
+        baseCountry: z
+          .string()
+          .refine(isKnownCountry, 'an ISO 3166 alpha-2 country code, such as "IN"')
+          .meta({ description: 'ISO 3166 alpha-2 country code (`IN`); its calling code is added to national mobiles when a template sets `appendCountryCode`.' }),
+        timezone: z
+          .string()
+          .refine(isValidZone, 'an IANA time zone, such as "Asia/Kolkata"')
+          .meta({ description: 'IANA time zone (`Asia/Kolkata`): local dates, tracker windows, issue and expiry times are in it.' }),
       })
-      .strict(),
+      .strict()
+      .meta({ description: 'The org the file creates or updates. The only key that must be present.' }),
     stores: z
-      .array(z.object({ code: text, externalId: text.nullish(), name: z.string().nullish(), tills: z.array(text).default([]) }).strict())
-      .default([]),
+      .array(
+        z
+          .object({
+            code: text.meta({ description: 'The store code, unique in the org; what a store column holds by default.' }),
+            externalId: text.nullish().meta({ description: 'The store\'s external id, unique in the org; matched when a template sets `storesByExternalId`.' }),
+            name: z.string().nullish().meta({ description: 'The store\'s name, for people.' }),
+            tills: z.array(text).default([]).meta({ description: 'The codes of the store\'s tills (point-of-sale terminals, "till IUN"), each unique in the org.' }),
+          })
+          .strict(),
+      )
+      .default([])
+      .meta({ description: 'Stores, by `code`.' }),
     customers: z
       .array(
         z
           .object({
-            userId: id,
-            mobile: z.string().regex(/^[1-9]\d{6,14}$/, 'digits with the country code first, no "+"').nullish(),
-            email: z.string().trim().toLowerCase().email().nullish(),
-            externalId: text.nullish(),
-            cards: z.array(z.object({ number: text, externalId: text.nullish() }).strict()).default([]),
+            userId: id.meta({ description: 'The customer\'s id: a positive integer, unique in the org.' }),
+            mobile: z
+              .string()
+              .regex(/^[1-9]\d{6,14}$/, 'digits with the country code first, no "+"')
+              .nullish()
+              .meta({ description: 'Digits with the country code first, no `+` (`919876543210`); unique in the org.' }),
+            email: z.string().trim().toLowerCase().email().nullish().meta({ description: 'An email address, stored in lower case; unique in the org.' }),
+            externalId: text.nullish().meta({ description: 'The customer\'s external id, unique in the org.' }),
+            cards: z
+              .array(
+                z
+                  .object({
+                    number: text.meta({ description: 'The card number, unique in the org.' }),
+                    externalId: text.nullish().meta({ description: 'The card\'s external id, unique in the org.' }),
+                  })
+                  .strict(),
+              )
+              .default([])
+              .meta({ description: 'The customer\'s loyalty cards.' }),
           })
           .strict(),
       )
-      .default([]),
+      .default([])
+      .meta({ description: 'Customers, by `userId`.' }),
     userGroups: z
-      .array(z.object({ groupId: id, externalId: text.nullish(), primaryUserId: id, memberUserIds: z.array(id).default([]) }).strict())
-      .default([]),
+      .array(
+        z
+          .object({
+            groupId: id.meta({ description: 'The group\'s id: a positive integer, unique in the org.' }),
+            externalId: text.nullish().meta({ description: 'The group\'s external id, unique in the org.' }),
+            primaryUserId: id.meta({ description: 'The user id of the group\'s primary member.' }),
+            memberUserIds: z.array(id).default([]).meta({ description: 'The user ids of the other members. A customer belongs to at most one group.' }),
+          })
+          .strict(),
+      )
+      .default([])
+      .meta({ description: 'User groups ("User Group2", fleets), by `groupId`; an entry states the group\'s whole membership.' }),
     transactions: z
       .array(
         z
           .object({
-            loyaltyLogId: id,
-            billNumber: text,
-            date: z.string().refine((d) => parseIsoDate(d) !== null, 'an ISO 8601 date-time'),
-            storeCode: text,
-            userId: id,
-            groupId: id.nullish(),
-            amount: decimal,
+            loyaltyLogId: id.meta({ description: 'The transaction\'s id: a positive integer, unique in the org.' }),
+            billNumber: text.meta({ description: 'The bill number printed on the receipt.' }),
+            date: z
+              .string()
+              .refine((d) => parseIsoDate(d) !== null, 'an ISO 8601 date-time')
+              .meta({ description: 'ISO 8601 date-time; without an offset it is local to the org.' }),
+            storeCode: text.meta({ description: 'The store it was made at: a store code of the org or of this file.' }),
+            userId: id.meta({ description: 'The customer who made it.' }),
+            groupId: id.nullish().meta({ description: 'Set for a group transaction: a group that the customer belongs to.' }),
+            amount: decimal.meta({ description: 'The bill amount: a decimal (string or number), at most 6 decimals.' }),
             lineItems: z
-              .array(z.object({ itemId: id, sku: z.string().nullish(), amount: decimal.nullish(), qty: z.number().int().nullish() }).strict())
-              .default([]),
+              .array(
+                z
+                  .object({
+                    itemId: id.meta({ description: 'The line item\'s id: a positive integer, unique in the org.' }),
+                    sku: z.string().nullish().meta({ description: 'The product\'s SKU.' }),
+                    amount: decimal.nullish().meta({ description: 'The line\'s amount: a decimal.' }),
+                    qty: z.number().int().nullish().meta({ description: 'The quantity.' }),
+                  })
+                  .strict(),
+              )
+              .default([])
+              .meta({ description: 'The bill\'s line items, needed by `LINEITEM` trackers.' }),
           })
           .strict(),
       )
-      .default([]),
+      .default([])
+      .meta({ description: 'Transactions (bills), by `loyaltyLogId`.' }),
     trackers: z
-      .array(z.object({ id, name: text, type: z.enum(TRACKER_TYPES), windowStart: isoDate, windowEnd: isoDate }).strict())
-      .default([]),
+      .array(
+        z
+          .object({
+            id: id.meta({ description: 'The tracker\'s id: a positive integer.' }),
+            name: text.meta({ description: 'The tracker\'s name, unique in the org.' }),
+            type: z.enum(TRACKER_TYPES).meta({ description: 'What it tracks; only `BILL` and `LINEITEM` trackers can be imported into.' }),
+            windowStart: isoDate.meta({ description: 'The first local date of its window (`yyyy-MM-dd`), inclusive.' }),
+            windowEnd: isoDate.meta({ description: 'The last local date of its window, inclusive; not before `windowStart`.' }),
+          })
+          .strict(),
+      )
+      .default([])
+      .meta({ description: 'Trackers, by `id`.' }),
     programs: z
       .array(
         z
           .object({
-            id,
-            name: text,
-            default: z.boolean().default(false),
+            id: id.meta({ description: 'The program\'s id: a positive integer.' }),
+            name: text.meta({ description: 'The program\'s name.' }),
+            default: z.boolean().default(false).meta({ description: 'Whether it is the org\'s default program; at most one is.' }),
             expiryStrategies: z
               .array(
                 z
                   .object({
-                    id,
-                    name: text,
-                    kind: z.enum(EXPIRY_KINDS),
-                    days: z.number().int().nonnegative().nullish(),
-                    months: z.number().int().nonnegative().nullish(),
-                    date: isoDate.nullish(),
+                    id: id.meta({ description: 'The strategy\'s id, unique in its program.' }),
+                    name: text.meta({ description: 'The strategy\'s name.' }),
+                    kind: z.enum(EXPIRY_KINDS).meta({
+                      description:
+                        '`AFTER_DAYS`: `days` after the local issue date; `END_OF_MONTH_AFTER`: the last day of the month `months` after the issue month; `FIXED_DATE`: on `date`; `NEVER`.',
+                    }),
+                    days: z.number().int().nonnegative().nullish().meta({ description: 'For `AFTER_DAYS`: the number of days.' }),
+                    months: z.number().int().nonnegative().nullish().meta({ description: 'For `END_OF_MONTH_AFTER`: the number of months.' }),
+                    date: isoDate.nullish().meta({ description: 'For `FIXED_DATE`: the expiry date (`yyyy-MM-dd`).' }),
                   })
                   .strict(),
               )
-              .default([]),
+              .default([])
+              .meta({ description: 'How points awarded in the program may expire.' }),
           })
           .strict(),
       )
-      .default([]),
-    promotions: z.array(z.object({ identifier: text, name: text, programId: id }).strict()).default([]),
+      .default([])
+      .meta({ description: 'Loyalty programs, by `id`.' }),
+    promotions: z
+      .array(
+        z
+          .object({
+            identifier: text.meta({ description: 'The promotion identifier, unique in the org.' }),
+            name: text.meta({ description: 'The promotion\'s name.' }),
+            programId: id.meta({ description: 'The program the promotion belongs to.' }),
+          })
+          .strict(),
+      )
+      .default([])
+      .meta({ description: 'Promotions, by `identifier`.' }),
   })
   .strict();
 
-export type ReferenceDataFile = z.input<typeof fileSchema>;
+export type ReferenceDataFile = z.input<typeof referenceDataSchema>;
 
 /** Checks a parsed reference-data file and returns it normalised; throws ReferenceDataError. */
 export async function checkReferenceData(input: unknown, store: Store): Promise<ReferenceData> {
-  const parsed = fileSchema.safeParse(input);
+  const parsed = referenceDataSchema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw new ReferenceDataError(`${describePath(first.path, input)}: ${first.message}`);

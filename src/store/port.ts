@@ -395,7 +395,10 @@ export interface JobStore {
   claimFile(jobId: string, sha256: string): Promise<JobRecord | null>;
   /** Forgets a job's progress (its rejections, counts and checkpoint), to run it from the start. */
   restartJob(jobId: string): Promise<void>;
-  /** Writes a chunk's rows, rejections, checkpoint and counts in one transaction. */
+  /**
+   * Writes a chunk's rows, rejections, checkpoint and counts in one transaction; writes nothing
+   * and throws JobConflictError when the job's checkpoint is past the chunk or the job has ended.
+   */
   commitChunk(commit: ChunkCommit): Promise<void>;
   /**
    * Takes the lease of a job for `runner`, if no live runner holds it (none, or a heartbeat older

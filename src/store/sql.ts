@@ -1,3 +1,5 @@
+import { FINAL_STATUSES } from './port.js';
+
 /**
  * Statement texts shared by the adapters' bulk paths. Plain SQL that SQLite and PostgreSQL both
  * accept (`ON CONFLICT … DO UPDATE` is in both), with `?` placeholders.
@@ -41,5 +43,5 @@ export const LEDGER_COLUMNS = [
 ] as const;
 export const PROMOTION_COLUMNS = ['org_id', 'identifier', 'name', 'program_id', 'created_at'] as const;
 export const REJECTION_COLUMNS = ['job_id', 'row_number', 'code', 'field', 'value', 'message', 'cells'] as const;
-export const JOB_PROGRESS_SQL =
-  'UPDATE jobs SET checkpoint_row = ?, rows_total = ?, rows_valid = ?, rows_rejected = ?, rows_imported = ?, error_counts = ? WHERE id = ? AND checkpoint_row < ?';
+/** A chunk's progress; no row when the checkpoint is past, or the job ended (cancelled while its runner stalled). */
+export const JOB_PROGRESS_SQL = `UPDATE jobs SET checkpoint_row = ?, rows_total = ?, rows_valid = ?, rows_rejected = ?, rows_imported = ?, error_counts = ? WHERE id = ? AND checkpoint_row < ? AND status NOT IN (${[...FINAL_STATUSES].map((s) => `'${s}'`).join(', ')})`;

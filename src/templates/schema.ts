@@ -7,18 +7,23 @@ import { PROFILE_KEYS } from '../profiles/types.js';
 /** The template's JSON form (spec: jobs.md, "Template"), less the profile's `config`. */
 export const templateSchema = z
   .object({
-    org: z.string().min(1),
-    name: z.string().trim().min(1).max(200),
-    profile: z.enum(PROFILE_KEYS),
+    org: z.string().min(1).meta({ description: 'The id of the org the template belongs to.' }),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .meta({ description: 'Unique in the org: saving a template with an existing name edits that template (a new version when anything changed).' }),
+    profile: z.enum(PROFILE_KEYS).meta({ description: 'The import profile: what kind of data the file holds.' }),
     csv: z
       .object({
-        delimiter: z.string().length(1).refine((d) => !['"', '\r', '\n'].includes(d), 'a single character other than a quote or a line break').default(','),
-        quote: z.string().length(1).default('"'),
-        escape: z.string().length(1).default('"'),
-        header: z.boolean().default(true),
-        skipTop: z.number().int().nonnegative().default(0),
-        skipBottom: z.number().int().nonnegative().default(0),
-        encoding: z.enum(CSV_ENCODINGS).default('utf-8'),
+        delimiter: z.string().length(1).refine((d) => !['"', '\r', '\n'].includes(d), 'a single character other than a quote or a line break').default(',').meta({ description: 'The character between cells: one character, not a quote or a line break (`;` and a tab are common).' }),
+        quote: z.string().length(1).default('"').meta({ description: 'The character that encloses a cell holding delimiters, quotes or line breaks.' }),
+        escape: z.string().length(1).default('"').meta({ description: 'The character that escapes a quote inside a quoted cell; by default the quote is doubled (`""`).' }),
+        header: z.boolean().default(true).meta({ description: 'Whether the first row after `skipTop` is a header. Without one, every field is mapped by column number.' }),
+        skipTop: z.number().int().nonnegative().default(0).meta({ description: 'Rows skipped at the top of the file, before the header (blank rows count).' }),
+        skipBottom: z.number().int().nonnegative().default(0).meta({ description: 'Rows ignored at the end of the file (blank rows do not count).' }),
+        encoding: z.enum(CSV_ENCODINGS).default('utf-8').meta({ description: 'The text encoding of a file without a byte-order mark; a UTF-8 or UTF-16 byte-order mark wins over it.' }),
         dateFormat: z
           .string()
           .min(1)
@@ -30,14 +35,19 @@ export const templateSchema = z
             } catch (e) {
               ctx.addIssue({ code: 'custom', message: (e as Error).message });
             }
-          }),
+          })
+          .meta({ description: 'The pattern of date cells, such as `dd/MM/yyyy HH:mm`; absent or null: ISO 8601 dates and date-times. A date without an offset is local to the org.' }),
       })
       .strict()
-      .default({ delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0, encoding: 'utf-8' }),
-    mapping: z.record(z.string(), z.union([z.string().trim().min(1), z.number().int().positive()])).default({}),
-    defaults: z.record(z.string(), z.string()).default({}),
-    config: z.record(z.string(), z.unknown()).default({}),
-    rowLimit: z.number().int().positive().default(1_000_000),
+      .default({ delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0, encoding: 'utf-8' })
+      .meta({ description: 'How the file is read; every key may be left out.' }),
+    mapping: z
+      .record(z.string(), z.union([z.string().trim().min(1), z.number().int().positive()]))
+      .default({})
+      .meta({ description: "Field key → the column that feeds it: a header's text (trimmed, any case) or a 1-based column number. Fields left out are matched automatically by header name." }),
+    defaults: z.record(z.string(), z.string()).default({}).meta({ description: 'Field key → a value used when the field has no column or its cell is empty.' }),
+    config: z.record(z.string(), z.unknown()).default({}).meta({ description: "The profile's configuration (see the profile's page)." }),
+    rowLimit: z.number().int().positive().default(1_000_000).meta({ description: 'The most data rows a file may have; a longer file fails whole with `ROW_LIMIT_EXCEEDED`.' }),
   })
   .strict();
 

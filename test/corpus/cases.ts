@@ -33,6 +33,10 @@ export interface CsvCase {
   expect: JobOutcome;
 }
 
+/** A control character as it is, not escaped: what a message must not print to a terminal. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: raw control characters are what this looks for
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
 const BASE = 'Mobile,Bill Number,Transaction Date,Store Code,Tracked Value,Note';
 
 /** Rows 2–4 imported, row 5 "abc". */
@@ -127,6 +131,17 @@ export const CSV_CASES: CsvCase[] = [
     about: 'a header mapped explicitly, twice in other cases',
     template: { mapping: { storeCode: 'shop', customer: 'Phone' } },
     expect: { status: 'FAILED', fileError: { code: 'DUPLICATE_COLUMN', message: /"Shop" \(column 2\) and "SHOP" \(column 5\).*field "storeCode"/ } },
+  },
+  {
+    file: 'header/duplicate-with-escapes.csv',
+    about: 'a duplicated header holding a terminal escape sequence: named escaped in the message',
+    template: { mapping: { storeCode: '\u001b[31mShop' } },
+    expect: { status: 'FAILED', fileError: { code: 'DUPLICATE_COLUMN', message: /^The header has "\\u001b\[31mShop" twice, in columns 2 and 5/, notMessage: RAW_CONTROL } },
+  },
+  {
+    file: 'header/missing-with-escapes.csv',
+    about: 'a header holding a terminal escape sequence, listed escaped when a field has no column',
+    expect: { status: 'FAILED', fileError: { code: 'MISSING_COLUMN', message: /"\\u001b\]0;owned\\u0007Value"/, notMessage: RAW_CONTROL } },
   },
   { file: 'header/duplicate-unused.csv', about: 'a header no field reads, twice', expect: { status: 'COMPLETED', imported: 1 } },
 

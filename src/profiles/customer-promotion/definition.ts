@@ -17,10 +17,22 @@ const idOrName = z.union([z.number().int().positive(), z.string().trim().min(1)]
 export const customerPromotionConfigSchema = z
   .object({
     ...sharedConfigShape(['MOBILE', 'EMAIL', 'EXTERNAL_ID', 'USER_ID', 'CARD_NUMBER', 'CARD_EXTERNAL_ID'] as const),
-    promotionName: z.string({ error: 'a promotion name of 1 to 100 characters is required' }).min(1).max(100),
-    program: idOrName.nullish(),
-    expiryStrategy: idOrName.nullish(),
-    promotionIdentifier: z.string().trim().min(1).max(100).nullish(),
+    promotionName: z
+      .string({ error: 'a promotion name of 1 to 100 characters is required' })
+      .min(1)
+      .max(100)
+      .meta({ title: 'Promotion name', description: 'The name of the promotion the points are awarded under, stored exactly as given.' }),
+    program: idOrName
+      .nullish()
+      .meta({ title: 'Program', description: "The program the points belong to, by id or name; absent or null: the org's default program." }),
+    expiryStrategy: idOrName
+      .nullish()
+      .meta({ title: 'Expiry strategy', description: "An expiry strategy of that program, by id or name; absent or null: the points never expire." }),
+    promotionIdentifier: z.string().trim().min(1).max(100).nullish().meta({
+      title: 'Set user defined promotion identifier',
+      description:
+        'The promotion to award under. Absent or null: saving the template generates one (`PROMO-` and 16 hex digits), new with every changed version. A new identifier creates the promotion with the first import; an existing one must have the name `promotionName`.',
+    }),
   })
   .strict();
 

@@ -21,8 +21,13 @@ const BILL_IDENTIFICATIONS = ['LOYALTY_LOG_ID', 'STANDARD_FIELDS'] as const;
 export const trackersConfigSchema = z
   .object({
     ...sharedConfigShape(['MOBILE', 'EMAIL', 'EXTERNAL_ID', 'USER_ID'] as const),
-    billIdentification: z.enum(BILL_IDENTIFICATIONS).default('STANDARD_FIELDS'),
-    tracker: z.union([z.number().int().positive(), z.string().trim().min(1)], { error: 'a tracker id or name of the org is required' }),
+    billIdentification: z.enum(BILL_IDENTIFICATIONS).default('STANDARD_FIELDS').meta({
+      title: 'Identification of Bill',
+      description: 'How a row names its transaction: `LOYALTY_LOG_ID` by its loyalty log id, `STANDARD_FIELDS` by bill number, store and transaction date.',
+    }),
+    tracker: z
+      .union([z.number().int().positive(), z.string().trim().min(1)], { error: 'a tracker id or name of the org is required' })
+      .meta({ title: 'Tracker', description: 'The tracker to import into, by id or name. It must be a tracker of the org of type `BILL` or `LINEITEM`.' }),
   })
   .strict();
 

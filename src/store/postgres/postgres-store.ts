@@ -4,7 +4,7 @@ import pg from 'pg';
 import { JobConflictError } from '../job-conflict-error.js';
 import { KyselyStore, jobPatchColumns } from '../kysely-store.js';
 import { migrationProvider } from '../migrations/index.js';
-import type { ChunkCommit, ReferenceData } from '../port.js';
+import { type ChunkCommit, FINAL_STATUSES, type ReferenceData } from '../port.js';
 import { ReferenceDataError } from '../reference-data-error.js';
 import type { Database } from '../schema.js';
 
@@ -118,6 +118,8 @@ export class PostgresStore extends KyselyStore {
         .set(jobPatchColumns({ checkpointRow: c.checkpointRow, counts: c.counts }))
         .where('id', '=', c.jobId)
         .where('checkpoint_row', '<', c.checkpointRow)
+        // A job cancelled while its runner stalled past its lease has ended: nothing more is written.
+        .where('status', 'not in', [...FINAL_STATUSES])
         .executeTakeFirst();
       // Another process committed these rows already: roll back rather than write them twice.
       if (Number(updated.numUpdatedRows) !== 1) {

@@ -1,0 +1,604 @@
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generatedTrackersTemplate, generateOrg, mobileOf, storeCode, transactionDateOf, writeTrackersFile } from '../src/demo/generate.js';
+import { loadReferenceData } from '../src/org/reference-data.js';
+import { openStore } from '../src/store/open.js';
+import { type JobRecord, LEASE, type Store } from '../src/store/port.js';
+import { saveTemplate } from '../src/templates/service.js';
+import { type CliRun, cliJson, ensureBuilt, runCli, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
+
+/**
+ * A job's integrity against the world around it, with real processes of the built CLI, on both
+ * stores (spec: jobs.md, "Job"; cli.md): the operator's file changed while a job reads it, the
+ * duplicate-file guard beside an unfinished job, signals, cancel from a second process, a resume
+ * of a job that runs elsewhere, a SQLite store removed under a job, an unreadable file.
+ *
+ * Each store kind loads one org once; every test runs on a copy of it (a copied SQLite file, a
+ * PostgreSQL database made from it as a template), so tests never see each other's jobs.
+ */
+
+/** Customers of the org; the file names the first FILE_CUSTOMERS, so the rest are free to append. */
+const CUSTOMERS = 41_000;
+const FILE_CUSTOMERS = 40_000;
+/** Enough rows to catch the job mid-file (40 chunks of 2,000); its second half repeats its first (DUPLICATE_IN_FILE). */
+const ROWS = 80_000;
+const ORG = 'big';
+
+/** A shortened lease: a killed job shows INTERRUPTED after STALE_MS. */
+const HEARTBEAT_MS = 200;
+const STALE_MS = 1_500;
+// This process reads jobs too: it must see a killed runner's lease as stale just as the CLI does.
+LEASE.heartbeatMs = HEARTBEAT_MS;
+LEASE.staleMs = STALE_MS;
+
+/** A lease that outlives a paused process and a second process's start on a busy machine. */
+const LIVE_LEASE = { LOYALTY_LEASE_STALE_MS: '120000' };
+
+type Value = [rowNumber: number, loyaltyLogId: number, value: string];
+
+interface Summary {
+  jobId: string;
+  status: string;
+  rows: { total: number; valid: number; rejected: number; imported: number };
+  errorCounts: Record<string, number>;
+  fileError: { code: string; message: string } | null;
+  file: { name: string; sha256: string | null; size: number };
+}
+
+interface Kind {
+  name: 'SQLite' | 'PostgreSQL';
+  /** Makes the base store (the org and its template loaded) and returns how to copy it. */
+  base(root: string): Promise<{ copy(dir: string): Promise<Place>; drop(): Promise<void> }>;
+}
+
+/** One test's store: its location, the folder of its job files, the CLI's environment. */
+interface Place {
+  location: string;
+  filesDir: string;
+  drop(): Promise<void>;
+}
+
+async function pgAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function loadBase(location: string): Promise<void> {
+  const store = await openStore(location);
+  try {
+    await loadReferenceData(generateOrg(ORG, CUSTOMERS), store);
+    await saveTemplate(generatedTrackersTemplate(ORG), store);
+  } finally {
+    await store.close();
+  }
+}
+
+const KINDS: Kind[] = [
+  {
+    name: 'SQLite',
+    async base(root) {
+      const base = path.join(root, 'base.db');
+      await loadBase(base);
+      return {
+        async copy(dir) {
+          const location = path.join(dir, 'store.db');
+          fs.copyFileSync(base, location);
+          // A SQLite store keeps its job files beside it.
+          return { location, filesDir: `${location}.files`, drop: async () => undefined };
+        },
+        drop: async () => undefined,
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    async base() {
+      const base = `loyalty_integrity_base_${process.pid}`;
+      await pgAdmin((c) => c.query(`create database ${base}`));
+      await loadBase(`${TEST_POSTGRES}/${base}`);
+      let n = 0;
+      return {
+        async copy(dir) {
+          const name = `loyalty_integrity_${process.pid}_${++n}`;
+          await pgAdmin((c) => c.query(`create database ${name} template ${base}`));
+          return {
+            location: `${TEST_POSTGRES}/${name}`,
+            filesDir: path.join(dir, 'files'),
+            drop: () => pgAdmin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+          };
+        },
+        drop: () => pgAdmin((c) => c.query(`drop database if exists ${base} with (force)`)).then(() => undefined),
+      };
+    },
+  },
+];
+
+let root: string;
+/** The file every test imports (tests that change it change a copy). */
+let original: string;
+let originalSha: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  root = tempDir('loyalty-integrity-');
+  original = path.join(root, 'spend.csv');
+  await writeTrackersFile(original, ROWS, FILE_CUSTOMERS, 33);
+  originalSha = createHash('sha256').update(fs.readFileSync(original)).digest('hex');
+}, 180_000);
+
+afterAll(() => {
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+/** Valid rows of customers the file does not name: imported, they would show. */
+function extraRows(count: number): string {
+  const out: string[] = [];
+  for (let u = FILE_CUSTOMERS + 1; u <= FILE_CUSTOMERS + count; u++) {
+    const t = transactionDateOf(u);
+    const p = (n: number) => String(n).padStart(2, '0');
+    out.push(`${mobileOf(u)},B-${u},${p(t.day)}/${p(t.month)}/2025 ${p(t.hour)}:${p(t.minute)},${storeCode(u)},7.50`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+async function valuesOf(store: Store, jobId: string): Promise<Value[]> {
+  const out: Value[] = [];
+  for await (const page of store.trackerValuesOfJob(jobId)) for (const v of page) out.push([v.rowNumber, v.loyaltyLogId, v.value]);
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/** Row numbers written more than once. */
+function repeated(values: Value[]): number[] {
+  const seen = new Set<number>();
+  const twice: number[] = [];
+  for (const [row] of values) {
+    if (seen.has(row)) twice.push(row);
+    seen.add(row);
+  }
+  return twice;
+}
+
+function json<T = Summary>(run: CliRun): T {
+  return cliJson<T>(run);
+}
+
+describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) => {
+  let baseDir: string;
+  let base: Awaited<ReturnType<Kind['base']>>;
+  let templateId: string;
+  /** The file imported without interruption: its summary and the values it wrote. */
+  let reference: { summary: Summary; values: Value[] };
+
+  // This test's store, its folder, and a store opened on it to read what the CLI wrote.
+  let dir: string;
+  let place: Place;
+  let store: Store;
+  const running: ChildProcess[] = [];
+
+  const env = (extra: Record<string, string> = {}) => ({
+    LOYALTY_FILES_DIR: place.filesDir,
+    LOYALTY_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    LOYALTY_LEASE_STALE_MS: String(STALE_MS),
+    LOYALTY_DEBUG: '',
+    ...extra,
+  });
+  const cli = (args: string[], extra?: Record<string, string>) => runCli(args, { cwd: dir, db: place.location, env: env(extra) });
+  const importArgs = (file: string, ...extra: string[]) => ['import', file, '--org', ORG, '--template', templateId, ...extra];
+  function start(args: string[], extra?: Record<string, string>) {
+    const started = startCli(args, { cwd: dir, db: place.location, env: env(extra) });
+    running.push(started.child);
+    return started;
+  }
+
+  /** A copy of the original file in this test's folder. */
+  function copyOfFile(name = 'spend.csv'): string {
+    const file = path.join(dir, name);
+    fs.copyFileSync(original, file);
+    return file;
+  }
+
+  /** Waits until the newest job has committed a chunk of its import, and returns it; fails if the process ends first. */
+  async function midFile(done: Promise<CliRun>): Promise<JobRecord> {
+    let ended: CliRun | null = null;
+    void done.then((r) => {
+      ended = r;
+    });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const [job] = await store.listJobs(ORG);
+      if (job && job.status === 'IMPORTING' && job.checkpointRow > 0) return job;
+      if (ended) throw new Error(`the import ended before it was caught mid-file: ${JSON.stringify(ended)}`);
+      await sleep(10);
+    }
+    throw new Error('no job committed a chunk within 60 s');
+  }
+
+  /** Waits until the job is INTERRUPTED as this process sees it (its runner's lease stale). */
+  async function interrupted(jobId: string): Promise<JobRecord> {
+    const deadline = Date.now() + STALE_MS * 4;
+    for (;;) {
+      const job = (await store.getJob(jobId))!;
+      if (job.status === 'INTERRUPTED' || Date.now() > deadline) return job;
+      await sleep(50);
+    }
+  }
+
+  beforeAll(async () => {
+    baseDir = tempDir('loyalty-integrity-base-');
+    base = await kind.base(baseDir);
+    // The reference: the file imported without interruption.
+    dir = tempDir('loyalty-integrity-ref-');
+    place = await base.copy(dir);
+    store = await openStore(place.location);
+    templateId = (await store.listTemplates(ORG))[0]!.id;
+    const run = await cli([...importArgs(original), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = json(run);
+    expect(summary.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(summary.rows.total).toBe(ROWS);
+    expect(summary.errorCounts.DUPLICATE_IN_FILE).toBeGreaterThan(0);
+    reference = { summary, values: await valuesOf(store, summary.jobId) };
+    expect(reference.values.length).toBe(summary.rows.imported);
+    expect(repeated(reference.values)).toEqual([]);
+    await store.close();
+    await place.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await base?.drop();
+    if (baseDir) fs.rmSync(baseDir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    dir = tempDir('loyalty-integrity-test-');
+    place = await base.copy(dir);
+    store = await openStore(place.location);
+  }, 60_000);
+
+  afterEach(async () => {
+    for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await store.close();
+    await place.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  /** The job ended as the uninterrupted import did: the same counts and the same values, each row once. */
+  async function expectWholeFile(job: JobRecord): Promise<void> {
+    expect(job.status).toBe(reference.summary.status);
+    expect(job.fileError).toBeNull();
+    expect({ total: job.counts.total, valid: job.counts.valid, rejected: job.counts.rejected, imported: job.counts.imported }).toEqual(reference.summary.rows);
+    expect(job.counts.errorCounts).toEqual(reference.summary.errorCounts);
+    const values = await valuesOf(store, job.id);
+    expect(repeated(values)).toEqual([]);
+    expect(values).toEqual(reference.values);
+  }
+
+  describe('the file changes while a job runs', () => {
+    const changes: Array<[string, (file: string) => void]> = [
+      ['1,000 rows appended', (file) => fs.appendFileSync(file, extraRows(1_000))],
+      ['cut short', (file) => fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2))],
+      ['an unclosed quote appended', (file) => fs.appendFileSync(file, '"919000000001,B-1,01/01/2025 10:00,S001,5\n919000000002,B-2\n')],
+    ];
+
+    it.each(changes)('imports the file as it was at the start when it is %s', async (_name, change) => {
+      const file = copyOfFile();
+      const { done } = start([...importArgs(file), '--json']);
+      const caught = await midFile(done);
+      change(file);
+      const run = await done;
+      expect(run.code, run.stderr).toBe(0);
+      const summary = json(run);
+      expect(summary.jobId).toBe(caught.id);
+      expect(summary.status).toBe(reference.summary.status);
+      expect(summary.rows).toEqual(reference.summary.rows);
+      expect(summary.file.sha256).toBe(originalSha);
+      const job = (await store.getJob(caught.id))!;
+      await expectWholeFile(job);
+      // No row of the change was read: the appended customers have no value.
+      expect((await store.trackerValues(ORG, 11)).length).toBe(reference.summary.rows.imported);
+
+      // The job read its own copy, in the store's files folder, and the copy is gone.
+      expect(path.resolve(job.filePath)).not.toBe(path.resolve(file));
+      expect(path.dirname(path.resolve(job.filePath))).toBe(path.resolve(place.filesDir));
+      expect(fs.existsSync(job.filePath)).toBe(false);
+      expect(job.fileId === null ? null : await store.getFile(ORG, job.fileId)).toBeNull();
+
+      // The original content again is refused, naming the job.
+      const again = await cli([...importArgs(copyOfFile('spend-again.csv')), '--json']);
+      expect(again.code).toBe(1);
+      const refused = json(again);
+      expect(refused.status).toBe('FAILED');
+      expect(refused.fileError?.code).toBe('DUPLICATE_FILE');
+      expect(refused.fileError?.message).toContain(job.id);
+      expect(refused.rows.imported).toBe(0);
+    }, 120_000);
+  });
+
+  describe('DUPLICATE_FILE beside an unfinished job', () => {
+    it('refuses the same file (with --allow-duplicate too) while a killed import is unfinished, naming it and `job resume`; the resume then writes every row once', async () => {
+      const file = copyOfFile();
+      const { child, done } = start([...importArgs(file), '--json']);
+      const caught = await midFile(done);
+      child.kill('SIGKILL');
+      const killed = await done;
+      expect(killed.signal).toBe('SIGKILL');
+      const atKill = (await store.getJob(caught.id))!;
+      expect(atKill.checkpointRow).toBeGreaterThan(0);
+      expect(atKill.finishedAt).toBeNull();
+
+      for (const extra of [[], ['--allow-duplicate']]) {
+        const run = await cli([...importArgs(copyOfFile('monday.csv'), ...extra), '--json']);
+        expect(run.code, `import ${extra.join(' ')}`).toBe(1);
+        const refused = json(run);
+        expect(refused.status).toBe('FAILED');
+        expect(refused.fileError?.code).toBe('DUPLICATE_FILE');
+        expect(refused.fileError?.message).toContain(caught.id);
+        expect(refused.fileError?.message).toContain(`loyalty-import job resume ${caught.id}`);
+        expect(refused.rows).toEqual({ total: 0, valid: 0, rejected: 0, imported: 0 });
+        expect(await valuesOf(store, refused.jobId)).toEqual([]);
+      }
+      // Nothing ran beside the killed job: the tracker holds its rows alone.
+      expect(await interrupted(caught.id)).toMatchObject({ status: 'INTERRUPTED', checkpointRow: atKill.checkpointRow, counts: atKill.counts });
+      expect((await store.trackerValues(ORG, 11)).length).toBe(atKill.counts.imported);
+
+      const resumed = await cli(['job', 'resume', caught.id, '--json']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(json(resumed)).toMatchObject({ jobId: caught.id, status: reference.summary.status, rows: reference.summary.rows });
+      await expectWholeFile((await store.getJob(caught.id))!);
+      expect((await store.trackerValues(ORG, 11)).length).toBe(reference.summary.rows.imported);
+    }, 120_000);
+  });
+
+  describe('signals', () => {
+    it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)('%s: commits its chunk, prints the job and `job resume`, exits 1, INTERRUPTED; the resume finishes it once', async (signal) => {
+      const file = copyOfFile();
+      const { child, done } = start(importArgs(file));
+      const caught = await midFile(done);
+      child.kill(signal);
+      const run = await done;
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.signal).toBeNull();
+      expect(run.stderr).toContain(`Job ${caught.id}`);
+      expect(run.stderr).toContain(`loyalty-import job resume ${caught.id}`);
+      expect(run.stdout).toContain(`Job ${caught.id}: INTERRUPTED`);
+
+      const shown = await cli(['job', 'show', caught.id, '--json']);
+      expect(shown.code).toBe(0);
+      expect(json(shown).status).toBe('INTERRUPTED');
+      const stopped = (await store.getJob(caught.id))!;
+      expect(stopped.status).toBe('INTERRUPTED');
+      expect(stopped.runner).toBeNull();
+      expect(stopped.checkpointRow).toBeGreaterThanOrEqual(caught.checkpointRow);
+      expect(stopped.checkpointRow).toBeLessThanOrEqual(ROWS);
+      // What it committed is the head of the file, each row once.
+      const partial = await valuesOf(store, caught.id);
+      expect(partial).toEqual(reference.values.filter(([row]) => row <= stopped.checkpointRow));
+      expect(stopped.counts.imported).toBe(partial.length);
+
+      const resumed = await cli(['job', 'resume', caught.id, '--json']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      await expectWholeFile((await store.getJob(caught.id))!);
+    }, 120_000);
+
+    it('SIGKILL: the job shows INTERRUPTED once its lease is stale, and the resume finishes it once', async () => {
+      const file = copyOfFile();
+      const { child, done } = start(importArgs(file));
+      const caught = await midFile(done);
+      child.kill('SIGKILL');
+      const killedAt = Date.now();
+      const run = await done;
+      expect(run.signal).toBe('SIGKILL');
+      await sleep(Math.max(0, killedAt + STALE_MS + 100 - Date.now()));
+      const shown = await cli(['job', 'show', caught.id, '--json']);
+      expect(shown.code).toBe(0);
+      expect(json(shown).status).toBe('INTERRUPTED');
+
+      const resumed = await cli(['job', 'resume', caught.id, '--json']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      await expectWholeFile((await store.getJob(caught.id))!);
+    }, 120_000);
+  });
+
+  describe('cancel', () => {
+    it('`job cancel` from a second process stops a running import CANCELLED; what it committed stays, in the success report; a resume imports nothing more', async () => {
+      const file = copyOfFile();
+      // A lease that stays fresh while the import is paused: the cancel finds it running, whatever
+      // the time a second process takes to start on a busy machine.
+      const { child, done } = start(importArgs(file), LIVE_LEASE);
+      const caught = await midFile(done);
+      child.kill('SIGSTOP');
+      const cancel = await cli(['job', 'cancel', caught.id], LIVE_LEASE);
+      expect(cancel.code, cancel.stderr).toBe(0);
+      expect(cancel.stdout).toContain(`Job ${caught.id}: IMPORTING`);
+      expect(cancel.stdout).toContain('asked to stop: the process running it stops at its next chunk boundary');
+      child.kill('SIGCONT');
+
+      const run = await done;
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout).toContain(`Job ${caught.id}: CANCELLED`);
+      expect(run.stderr).not.toContain('job resume');
+
+      const shown = await cli(['job', 'show', caught.id, '--json']);
+      const summary = json(shown);
+      expect(summary.status).toBe('CANCELLED');
+      const cancelled = (await store.getJob(caught.id))!;
+      expect(cancelled.status).toBe('CANCELLED');
+      expect(cancelled.finishedAt).not.toBeNull();
+      const values = await valuesOf(store, caught.id);
+      expect(summary.rows.imported).toBe(values.length);
+      expect(values.length).toBeGreaterThan(0);
+      expect(values.length).toBeLessThan(reference.values.length);
+      expect(values).toEqual(reference.values.filter(([row]) => row <= cancelled.checkpointRow));
+      expect(fs.existsSync(cancelled.filePath)).toBe(false);
+
+      const success = path.join(dir, 'success.csv');
+      const report = await cli(['job', 'show', caught.id, '--success', success]);
+      expect(report.code, report.stderr).toBe(0);
+      const lines = fs.readFileSync(success, 'utf8').replace(/^\ufeff/, '').split('\r\n').filter(Boolean);
+      expect(lines[0]!.split(',')[0]).toBe('row_number');
+      expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(values.map(([row]) => row));
+
+      const resumed = await cli(['job', 'resume', caught.id, '--json']);
+      expect(resumed.code).toBe(1);
+      expect(json(resumed)).toMatchObject({ jobId: caught.id, status: 'CANCELLED', rows: summary.rows });
+      expect(await valuesOf(store, caught.id)).toEqual(values);
+      expect((await store.getJob(caught.id))!.status).toBe('CANCELLED');
+    }, 120_000);
+
+    it('`job cancel` of an INTERRUPTED job (its process killed) cancels it at once', async () => {
+      const file = copyOfFile();
+      const { child, done } = start(importArgs(file));
+      const caught = await midFile(done);
+      child.kill('SIGKILL');
+      await done;
+      const stopped = await interrupted(caught.id);
+      expect(stopped.status).toBe('INTERRUPTED');
+
+      const started = Date.now();
+      const cancel = await cli(['job', 'cancel', caught.id, '--json']);
+      expect(cancel.code, cancel.stderr).toBe(0);
+      expect(json(cancel)).toMatchObject({ jobId: caught.id, status: 'CANCELLED', rows: { imported: stopped.counts.imported } });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const cancelled = (await store.getJob(caught.id))!;
+      expect(cancelled.status).toBe('CANCELLED');
+      expect(await valuesOf(store, caught.id)).toEqual(reference.values.filter(([row]) => row <= stopped.checkpointRow));
+      expect(fs.existsSync(cancelled.filePath)).toBe(false);
+
+      const resumed = await cli(['job', 'resume', caught.id, '--json']);
+      expect(resumed.code).toBe(1);
+      expect(json(resumed).status).toBe('CANCELLED');
+      expect((await valuesOf(store, caught.id)).length).toBe(stopped.counts.imported);
+    }, 120_000);
+
+    it('`job cancel` of a job whose process stopped past its lease cancels it at once; the process, continued, writes nothing more', async () => {
+      const file = copyOfFile();
+      const { child, done } = start(importArgs(file));
+      const caught = await midFile(done);
+      child.kill('SIGSTOP');
+      await sleep(STALE_MS + 300);
+      expect((await store.getJob(caught.id))!.status).toBe('INTERRUPTED');
+      const cancel = await cli(['job', 'cancel', caught.id, '--json']);
+      expect(cancel.code, cancel.stderr).toBe(0);
+      const cancelled = json(cancel);
+      expect(cancelled.status).toBe('CANCELLED');
+      const atCancel = (await store.getJob(caught.id))!;
+      child.kill('SIGCONT');
+      const run = await done;
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.stdout).toContain(`Job ${caught.id}: CANCELLED`);
+      expect(run.stdout).not.toContain('COMPLETED');
+
+      const after = (await store.getJob(caught.id))!;
+      expect(after.status).toBe('CANCELLED');
+      expect(after.finishedAt).toBe(atCancel.finishedAt);
+      expect(after.counts).toEqual(atCancel.counts);
+      expect(after.checkpointRow).toBe(atCancel.checkpointRow);
+      const values = await valuesOf(store, caught.id);
+      expect(values.length).toBe(cancelled.rows.imported);
+      expect(values).toEqual(reference.values.filter(([row]) => row <= atCancel.checkpointRow));
+    }, 120_000);
+
+    it('`job cancel` of a COMPLETED job exits 1 with JOB_CONFLICT and changes nothing', async () => {
+      const small = path.join(dir, 'small.csv');
+      fs.writeFileSync(small, `${fs.readFileSync(original, 'utf8').split('\n').slice(0, 11).join('\n')}\n`);
+      const run = await cli([...importArgs(small), '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const done = json(run);
+      expect(done.status).toBe('COMPLETED');
+
+      const cancel = await cli(['job', 'cancel', done.jobId, '--json']);
+      expect(cancel.code).toBe(1);
+      const error = json<{ error: { code: string; message: string } }>(cancel).error;
+      expect(error.code).toBe('JOB_CONFLICT');
+      expect(error.message).toContain(done.jobId);
+      expect(error.message).toContain('COMPLETED');
+      expect((await store.getJob(done.jobId))!.status).toBe('COMPLETED');
+      expect((await valuesOf(store, done.jobId)).length).toBe(10);
+    }, 60_000);
+  });
+
+  describe('resuming a job that runs', () => {
+    it('`job resume` of a running job exits 1, JOB_CONFLICT naming its runner; the running import ends normally', async () => {
+      const file = copyOfFile();
+      const { child, done } = start([...importArgs(file), '--json'], LIVE_LEASE);
+      const caught = await midFile(done);
+      // Paused, it holds its lease all the same: the resume must find it running.
+      child.kill('SIGSTOP');
+      const resume = await cli(['job', 'resume', caught.id, '--json'], LIVE_LEASE);
+      child.kill('SIGCONT');
+      expect(resume.code, `${resume.stdout}\n${resume.stderr}`).toBe(1);
+      const error = json<{ error: { code: string; message: string } }>(resume).error;
+      expect(error.code).toBe('JOB_CONFLICT');
+      expect(error.message).toContain(`${os.hostname()}:${child.pid}`);
+      expect(error.message).not.toMatch(/UNIQUE|duplicate key|constraint/i);
+      expect(resume.stderr).not.toMatch(/UNIQUE|duplicate key|constraint/i);
+
+      const run = await done;
+      expect(run.code, run.stderr).toBe(0);
+      expect(json(run)).toMatchObject({ jobId: caught.id, status: reference.summary.status, rows: reference.summary.rows });
+      await expectWholeFile((await store.getJob(caught.id))!);
+    }, 120_000);
+  });
+
+  describe('an unreadable file', () => {
+    it('refuses a folder, and a file without read permission, before a job exists', async () => {
+      const folder = path.join(dir, 'a-folder.csv');
+      fs.mkdirSync(folder);
+      const cases = [folder];
+      // Root reads anything: the permission case only means something for another user.
+      if (process.getuid?.() !== 0) {
+        const locked = copyOfFile('locked.csv');
+        fs.chmodSync(locked, 0o000);
+        cases.push(locked);
+      }
+      for (const file of cases) {
+        const run = await cli(importArgs(file));
+        expect(run.code, file).toBe(1);
+        expect(run.stderr).toContain(`Cannot read the file "${file}"`);
+        expect(run.stdout).toBe('');
+        const asJson = await cli([...importArgs(file), '--json']);
+        expect(asJson.code).toBe(1);
+        expect(json<{ error: { code: string; message: string } }>(asJson).error.message).toContain(`Cannot read the file "${file}"`);
+      }
+      expect(await store.listJobs(ORG)).toEqual([]);
+    }, 60_000);
+  });
+
+  if (kind.name === 'SQLite') {
+    describe('the store removed while a job runs', () => {
+      it('exits 1 saying the store was removed, with no summary; STORE_UNAVAILABLE with --json', async () => {
+        for (const asJson of [false, true]) {
+          const file = copyOfFile();
+          const { done } = start([...importArgs(file), ...(asJson ? ['--json'] : [])]);
+          await midFile(done);
+          // This process's connection goes too: only the running import holds the store.
+          await store.close();
+          for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${place.location}${suffix}`, { force: true });
+          const run = await done;
+          expect(run.code, run.stderr).toBe(1);
+          expect(run.stderr).toMatch(/removed/);
+          expect(run.stdout).not.toMatch(/COMPLETED/);
+          if (asJson) expect(json<{ error: { code: string } }>(run).error.code).toBe('STORE_UNAVAILABLE');
+          else expect(run.stdout).toBe('');
+          // The next round on a fresh copy of the store.
+          place = await base.copy(dir);
+          store = await openStore(place.location);
+        }
+      }, 120_000);
+    });
+  }
+});
+
+
