@@ -224,7 +224,7 @@ async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease:
   const resuming = !job.dryRun && job.checkpointRow > 0;
   const end = async (patch: Parameters<Store['updateJob']>[1]) => {
     // A cancel that found the lease stale may have ended the job meanwhile: that end stands.
-    await store.updateJob(job.id, patch, { unlessEnded: true });
+    if (Object.keys(patch).length > 0) await store.updateJob(job.id, patch, { unlessEnded: true });
     await store.updateJob(job.id, { runner: null });
     const ended = (await store.getJob(job.id))!;
     if (FINAL_STATUSES.has(ended.status)) await releaseJobFile(store, ended.orgId, ended.fileId);
