@@ -223,7 +223,9 @@ async function runClaimed(store: Store, claimed: JobRecord, runner: string, opti
 async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease: Lease): Promise<JobRecord> {
   const resuming = !job.dryRun && job.checkpointRow > 0;
   const end = async (patch: Parameters<Store['updateJob']>[1]) => {
-    await store.updateJob(job.id, { ...patch, runner: null });
+    // A cancel that found the lease stale may have ended the job meanwhile: that end stands.
+    if (Object.keys(patch).length > 0) await store.updateJob(job.id, patch, { unlessEnded: true });
+    await store.updateJob(job.id, { runner: null });
     const ended = (await store.getJob(job.id))!;
     if (FINAL_STATUSES.has(ended.status)) await releaseJobFile(store, ended.orgId, ended.fileId);
     return ended;
@@ -438,7 +440,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
 
   await lease.checkpoint();
   const status = job.dryRun ? 'VALIDATED' : counts.rejected === 0 ? 'COMPLETED' : 'COMPLETED_WITH_ERRORS';
-  await store.updateJob(job.id, { status, finishedAt: new Date().toISOString() });
+  await store.updateJob(job.id, { status, finishedAt: new Date().toISOString() }, { unlessEnded: true });
 }
 
 interface FileScan {

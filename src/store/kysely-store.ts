@@ -412,8 +412,10 @@ export abstract class KyselyStore implements Store {
     return rows.map(toJob);
   }
 
-  async updateJob(jobId: string, patch: JobPatch): Promise<void> {
-    await this.db.updateTable('jobs').set(jobPatchColumns(patch)).where('id', '=', jobId).execute();
+  async updateJob(jobId: string, patch: JobPatch, options: { unlessEnded?: boolean } = {}): Promise<void> {
+    let update = this.db.updateTable('jobs').set(jobPatchColumns(patch)).where('id', '=', jobId);
+    if (options.unlessEnded) update = update.where('status', 'not in', [...FINAL_STATUSES]);
+    await update.execute();
   }
 
   async claimFile(jobId: string, sha256: string): Promise<JobRecord | null> {

@@ -386,7 +386,8 @@ export interface JobStore {
   createJob(job: NewJob): Promise<JobRecord>;
   getJob(jobId: string): Promise<JobRecord | null>;
   listJobs(orgId: string): Promise<JobRecord[]>;
-  updateJob(jobId: string, patch: JobPatch): Promise<void>;
+  /** Updates a job; with `unlessEnded`, only one that has not ended (a cancel may have ended it). */
+  updateJob(jobId: string, patch: JobPatch, options?: { unlessEnded?: boolean }): Promise<void>;
   /**
    * Records the file's SHA-256 on the job, unless the job is an import (without allowDuplicate)
    * and an earlier import of the same content with the same template version holds it: then
