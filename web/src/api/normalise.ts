@@ -98,13 +98,46 @@ export function readMandatory(field: Obj): MandatoryRule {
   return { kind: 'text', text: str(m) };
 }
 
-function readField(f: Obj): ProfileField {
+const when = (cond: Record<string, unknown[]>): MandatoryRule => ({ kind: 'when', when: cond, unless: {}, text: '' });
+const unless = (cond: Record<string, unknown[]>): MandatoryRule => ({ kind: 'when', when: {}, unless: cond, text: '' });
+const ALWAYS: MandatoryRule = { kind: 'always' };
+
+/**
+ * When each field is mandatory (spec: profiles.md), for a profile document that does not say:
+ * used only when none of a profile's fields carries `mandatory`. `trackerType` is the type of the
+ * tracker the configuration names.
+ */
+export const FALLBACK_MANDATORY: Record<string, Record<string, MandatoryRule>> = {
+  TRACKERS: {
+    customer: unless({ userGroup2Enabled: [true] }),
+    group: when({ userGroup2Enabled: [true] }),
+    billNumber: when({ billIdentification: ['STANDARD_FIELDS'] }),
+    transactionDate: when({ billIdentification: ['STANDARD_FIELDS'] }),
+    storeCode: when({ billIdentification: ['STANDARD_FIELDS'] }),
+    loyaltyLogId: when({ billIdentification: ['LOYALTY_LOG_ID'] }),
+    itemId: when({ trackerType: ['LINEITEM'] }),
+    trackedValue: ALWAYS,
+  },
+  CUSTOMER_PROMOTION: {
+    customer: unless({ userGroup2Enabled: [true] }),
+    group: when({ userGroup2Enabled: [true] }),
+    storeCode: ALWAYS,
+    points: ALWAYS,
+  },
+};
+
+function hasMandatory(f: Obj): boolean {
+  return f.mandatory !== undefined || f.required !== undefined || f.mandatoryWhen !== undefined;
+}
+
+function readField(f: Obj, fallback: Record<string, MandatoryRule> | null): ProfileField {
+  const key = str(f.key);
   return {
-    key: str(f.key),
-    label: str(f.label, str(f.key)),
+    key,
+    label: str(f.label, key),
     type: str(f.type, 'string'),
     aliases: list(f.aliases).map((a) => str(a)),
-    mandatory: readMandatory(f),
+    mandatory: fallback ? (fallback[key] ?? { kind: 'never' }) : readMandatory(f),
   };
 }
 
@@ -115,10 +148,12 @@ export function readProfiles(doc: unknown): Profile[] {
     .map((p) => {
       const schema = (p.configSchema ?? p.config ?? p.configuration ?? p.schema) as JsonSchema | undefined;
       const names = p.customerColumnNames;
+      const fields = list(p.fields).filter(isObj);
+      const fallback = fields.some(hasMandatory) ? null : (FALLBACK_MANDATORY[str(p.key)] ?? null);
       return {
         key: str(p.key),
         label: str(p.label, str(p.key)),
-        fields: list(p.fields).filter(isObj).map(readField),
+        fields: fields.map((f) => readField(f, fallback)),
         configSchema: isObj(schema) ? schema : { type: 'object', properties: {} },
         customerColumnNames: isObj(names) ? Object.fromEntries(Object.entries(names).map(([k, v]) => [k, list(v).map((x) => str(x))])) : null,
       };
@@ -127,7 +162,9 @@ export function readProfiles(doc: unknown): Profile[] {
 
 /** A template of `GET …/templates/{id}` (or an item of the list). */
 export function readTemplate(doc: unknown): TemplateDocument {
-  const t = isObj(doc) ? (isObj(doc.template) ? doc.template : doc) : {};
+  const outer = isObj(doc) ? (isObj(doc.template) ? doc.template : doc) : {};
+  // the API answers a template's JSON form under `body`, beside its id, version and dates
+  const t: Obj = isObj(outer.body) ? { ...outer.body, ...outer, body: undefined } : outer;
   const csv = isObj(t.csv) ? t.csv : {};
   return {
     id: str(t.id),
@@ -173,11 +210,12 @@ export function readPreview(doc: unknown): Preview {
   for (const [field, v] of entries) {
     if (typeof v === 'number') mapping[field] = { column: v, header: header?.[v] ?? null, auto: false };
     else if (isObj(v)) {
-      const col = v.column ?? v.index;
+      // `columnNumber` is 1-based, with `column` the header's text; else `column`/`index` 0-based
+      const col = typeof v.columnNumber === 'number' ? v.columnNumber - 1 : typeof v.column === 'number' ? v.column : v.index;
       const column = typeof col === 'number' ? col : null;
       mapping[field] = {
         column,
-        header: strOrNull(v.header) ?? (column != null ? (header?.[column] ?? null) : null),
+        header: strOrNull(v.header) ?? (typeof v.column === 'string' ? v.column : null) ?? (column != null ? (header?.[column] ?? null) : null),
         auto: v.auto === true || v.automatic === true || v.autoMapped === true,
       };
     }

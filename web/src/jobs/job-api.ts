@@ -19,7 +19,9 @@ export async function getJob(api: Api, id: string): Promise<JobSummary> {
  */
 export async function startJob(api: Api, body: { fileId: string; template: string; dryRun: boolean; allowDuplicate?: boolean; sourceJobId?: string }): Promise<{ job: JobSummary; linked: boolean }> {
   try {
-    return { job: readJob(await api.post(api.orgPath('/jobs'), body)), linked: !!body.sourceJobId };
+    const job = readJob(await api.post(api.orgPath('/jobs'), body));
+    // linked only when the server says it recorded the link
+    return { job, linked: !!body.sourceJobId && job.sourceJobId === body.sourceJobId };
   } catch (e) {
     if (body.sourceJobId && e instanceof ApiError && e.status === 400 && JSON.stringify([e.message, e.details]).includes('sourceJobId')) {
       const { sourceJobId: _, ...rest } = body;
