@@ -35,8 +35,17 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `loyalty-import serve --demo` and reads its address, org and key from what it prints. */
+/**
+ * Starts `loyalty-import serve --demo` and reads its address, org and key from what it prints.
+ * With BROWSER_TEST_SERVER=URL,KEY,ORG the suite drives that running server instead.
+ */
 export async function startDemoServer(): Promise<DemoServer> {
+  const given = process.env.BROWSER_TEST_SERVER;
+  if (given) {
+    const [url, key, org = 'demo'] = given.split(',');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-browser-'));
+    return { url: url!, key: key!, org, dir, output: () => '', stop: async () => {} };
+  }
   const cli = path.join(ROOT, 'bin/loyalty-import.js');
   const web = path.join(ROOT, 'web/dist/index.html');
   for (const [file, how] of [

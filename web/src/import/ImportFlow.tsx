@@ -44,7 +44,7 @@ export function ImportFlow({ templateId }: { templateId: string | null }) {
     setError(null);
     try {
       const { job } = await startJob(api, { fileId: s.file.fileId, template: s.template.id, dryRun, allowDuplicate });
-      if (dryRun) setStep({ step: 'checking', ...s, job });
+      if (dryRun) setStep({ ...s, step: 'checking', job });
       else navigate({ page: 'job', id: job.jobId });
     } catch (e) {
       setError(describeError(e));

@@ -9,7 +9,7 @@ import { FixRows } from '../fix-rows/FixRows';
 import { downloadReport, getJob, readJob } from './job-api';
 import { ErrorCounts, FileErrorExplained, RowCounts } from './JobResults';
 import { LiveProgress } from './LiveProgress';
-import { formatBytes } from './progress-format';
+import { formatBytes, formatCount } from './progress-format';
 import { isFinished, statusWords } from './words';
 
 /** One job: live progress while it runs; then its counts, reports, file error, resume or fixes. */
@@ -92,7 +92,7 @@ export function JobPage({ id }: { id: string }) {
             ) : null}
             {job.dryRun && job.status === 'VALIDATED' && job.rows.valid > 0 ? (
               <button type="button" className="btn" disabled={busy} onClick={() => act(async () => navigate({ page: 'job', id: readJob(await api.post(api.orgPath(`/jobs/${encodeURIComponent(id)}/import`))).jobId }))}>
-                Import these {job.rows.valid} rows
+                {job.rows.valid === 1 ? 'Import the 1 valid row' : `Import these ${formatCount(job.rows.valid)} rows`}
               </button>
             ) : null}
           </div>

@@ -86,7 +86,7 @@ export function CheckedStep({ template, file, job, onRestart }: { template: Temp
       {error ? <Notice tone="danger" focus>{<p>{error}</p>}</Notice> : null}
       <div className="actions">
         <button className="btn" type="button" onClick={importIt} disabled={busy || job.rows.valid === 0}>
-          {busy ? 'Starting…' : job.rows.valid === 0 ? 'No valid rows to import' : `Import these ${formatCount(job.rows.valid)} rows`}
+          {busy ? 'Starting…' : job.rows.valid === 0 ? 'No valid rows to import' : job.rows.valid === 1 ? 'Import the 1 valid row' : `Import these ${formatCount(job.rows.valid)} rows`}
         </button>
         <button className="btn link" type="button" onClick={onRestart}>
           Choose another file
