@@ -158,11 +158,12 @@ export function LedgerPage() {
                     <td>{e.groupId ?? '—'}</td>
                     <td className="num mono">{e.points}</td>
                     <td>
-                      {e.promotionName} <span className="muted small">({e.promotionIdentifier})</span>
+                      {e.promotionName}
+                      <div className="muted small mono">{e.promotionIdentifier}</div>
                     </td>
-                    <td>{[e.storeCode, e.tillCode].filter(Boolean).join(' / ') || '—'}</td>
-                    <td>{formatDateTime(e.issuedAt)}</td>
-                    <td>{e.expiresAt ? formatDateTime(e.expiresAt) : 'Never'}</td>
+                    <td className="nowrap">{[e.storeCode, e.tillCode].filter(Boolean).join(' / ') || '—'}</td>
+                    <td className="nowrap">{formatDateTime(e.issuedAt)}</td>
+                    <td className="nowrap">{e.expiresAt ? formatDateTime(e.expiresAt) : 'Never'}</td>
                   </tr>
                 ))}
               </tbody>

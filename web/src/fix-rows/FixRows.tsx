@@ -107,7 +107,7 @@ export function FixRows({ job }: { job: JobSummary }) {
                   </td>
                   {report.header.map((h, i) => (
                     <td key={i}>
-                      <input className="cell-input mono" type="text" value={cells[i] ?? ''} aria-label={`Row ${r.rowNumber}, ${h}`} onChange={(e) => setCell(r.rowNumber, i, e.target.value, cells)} />
+                      <input className="cell-input mono" type="text" size={Math.max(6, Math.min(40, (cells[i] ?? '').length + 2))} value={cells[i] ?? ''} aria-label={`Row ${r.rowNumber}, ${h}`} onChange={(e) => setCell(r.rowNumber, i, e.target.value, cells)} />
                     </td>
                   ))}
                 </tr>

@@ -19,7 +19,7 @@ interface Progress {
  * job's event stream (fetch streaming, to send the key); polling when the stream is unavailable.
  * Calls `onFinished` once with the job's final document.
  */
-export function LiveProgress({ job, onFinished, canCancel = true }: { job: JobSummary; onFinished(job: JobSummary): void; canCancel?: boolean }) {
+export function LiveProgress({ job, onFinished, onStatus, canCancel = true }: { job: JobSummary; onFinished(job: JobSummary): void; onStatus?(status: string): void; canCancel?: boolean }) {
   const { api } = useApp();
   const [p, setP] = useState<Progress>({ status: job.status, rowsDone: job.progress?.rowsDone ?? 0, rowsTotal: job.progress?.rowsTotal ?? null });
   const [samples, setSamples] = useState<ProgressSample[]>([]);
@@ -30,6 +30,11 @@ export function LiveProgress({ job, onFinished, canCancel = true }: { job: JobSu
   const lastAnnounced = useRef(-1);
   const done = useRef(onFinished);
   done.current = onFinished;
+  const statusChanged = useRef(onStatus);
+  statusChanged.current = onStatus;
+  useEffect(() => {
+    statusChanged.current?.(p.status);
+  }, [p.status]);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -122,7 +127,7 @@ export function LiveProgress({ job, onFinished, canCancel = true }: { job: JobSu
     <section className="card" aria-labelledby="progress-h" data-testid="live-progress">
       <div className="spread">
         <h2 id="progress-h">{job.dryRun ? 'Checking every row' : 'Importing'}</h2>
-        <StatusBadge status={p.status} />
+        {onStatus ? null : <StatusBadge status={p.status} />}
       </div>
       <ProgressBar value={pct} label={job.dryRun ? 'Dry run progress' : 'Import progress'} />
       <dl className="stats">

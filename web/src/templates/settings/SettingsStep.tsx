@@ -64,9 +64,18 @@ export function SettingsStep({ draft, onChange, onBack, onNext }: { draft: Draft
       <section className="card" aria-labelledby="config-h">
         <h2 id="config-h">{profile.label} settings</h2>
         <div className="grid-2">
-          {controls.map((c) => (
-            <ConfigControl key={c.key} control={c} value={draft.config[c.key]} invalid={invalid(c)} onChange={(v) => setConfig(c.key, v)} />
-          ))}
+          {controls
+            .filter((c) => c.kind !== 'checkbox')
+            .map((c) => (
+              <ConfigControl key={c.key} control={c} value={draft.config[c.key]} invalid={invalid(c)} onChange={(v) => setConfig(c.key, v)} />
+            ))}
+        </div>
+        <div className="checks">
+          {controls
+            .filter((c) => c.kind === 'checkbox')
+            .map((c) => (
+              <ConfigControl key={c.key} control={c} value={draft.config[c.key]} invalid={invalid(c)} onChange={(v) => setConfig(c.key, v)} />
+            ))}
         </div>
       </section>
       <section className="card" aria-labelledby="csv-h">
@@ -100,13 +109,11 @@ export function SettingsStep({ draft, onChange, onBack, onNext }: { draft: Draft
             <label htmlFor="csv-skip">Lines to skip above the header</label>
             <input id="csv-skip" type="number" min={0} value={draft.csv.skipTop} onChange={(e) => setCsv({ skipTop: Math.max(0, Number(e.target.value) || 0) })} />
           </div>
-          <div>
-            <label className="check" style={{ marginTop: '2rem' }}>
-              <input type="checkbox" checked={draft.csv.header} onChange={(e) => setCsv({ header: e.target.checked })} />
-              <span>The first line (after the skipped ones) is a header with column names</span>
-            </label>
-          </div>
         </div>
+        <label className="check">
+          <input type="checkbox" checked={draft.csv.header} onChange={(e) => setCsv({ header: e.target.checked })} />
+          <span>The first line (after any skipped lines) is a header with column names</span>
+        </label>
         <details className="advanced">
           <summary>More file options</summary>
           <div className="grid-2">

@@ -124,7 +124,7 @@ export function controlsOf(schema: JsonSchema, org: OrgDocument, config: Record<
 function orgListOf(key: string, org: OrgDocument, config: Record<string, unknown>): Option[] | null {
   switch (key) {
     case 'tracker':
-      return [{ value: '', label: 'Choose a tracker…' }, ...org.trackers.map((t) => ({ value: t.name, label: `${t.name} (${t.type.toLowerCase()}${t.windowStart ? `, ${t.windowStart} to ${t.windowEnd}` : ''})` }))];
+      return [{ value: '', label: 'Choose a tracker…' }, ...org.trackers.map((t) => ({ value: t.name, label: `${t.name} (${t.type.toLowerCase()} tracker)` }))];
     case 'program': {
       const def = org.programs.find((p) => p.default);
       return [{ value: '', label: def ? `The default program (${def.name})` : 'The default program' }, ...org.programs.map((p) => ({ value: p.name, label: p.name }))];
