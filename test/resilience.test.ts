@@ -180,12 +180,12 @@ afterEach(async () => {
 });
 
 describe('resuming an interrupted import that meets a file-level problem', () => {
-  it('leaves the job IMPORTING with what it committed, names the job, the code and `job resume`, then resumes once the org fits again', async () => {
+  it('leaves the job INTERRUPTED with what it committed, names the job, the code and `job resume`, then resumes once the org fits again', async () => {
     const { store, file: dbFile } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE) });
     const stopped = await interrupt(store, created.id, 2);
-    expect(stopped.status).toBe('IMPORTING');
+    expect(stopped.status).toBe('INTERRUPTED');
     expect(stopped.checkpointRow).toBe(CHECKPOINT_AFTER_TWO);
     expect(stopped.counts).toEqual({ total: 4, valid: 2, rejected: 2, imported: 2, errorCounts: { STORE_NOT_FOUND: 1, DUPLICATE_IN_FILE: 1 } });
 
@@ -199,7 +199,7 @@ describe('resuming an interrupted import that meets a file-level problem', () =>
     expect(error.message).toMatch(new RegExp(`job resume ${escapeRegExp(created.id)}`));
 
     const kept = (await store.getJob(created.id))!;
-    expect(kept.status).toBe('IMPORTING');
+    expect(kept.status).toBe('INTERRUPTED');
     expect(kept.fileError).toBeNull();
     expect(kept.finishedAt).toBeNull();
     expect(kept.checkpointRow).toBe(CHECKPOINT_AFTER_TWO);
@@ -229,7 +229,7 @@ describe('resuming an interrupted import that meets a file-level problem', () =>
     expect(await rejectionsOf(store, created.id)).toEqual(reference.rejections);
   });
 
-  it('keeps an interrupted import IMPORTING, with its counts, however many times its resume is refused', async () => {
+  it('keeps an interrupted import INTERRUPTED, with its counts, however many times its resume is refused', async () => {
     const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE) });
@@ -241,11 +241,11 @@ describe('resuming an interrupted import that meets a file-level problem', () =>
     const twice = await rejectionOf(runJob(store, created.id, CHUNK));
     expect(twice.message).toMatch(/INVALID_TEMPLATE/);
     const kept = (await store.getJob(created.id))!;
-    expect(kept.status).toBe('IMPORTING');
+    expect(kept.status).toBe('INTERRUPTED');
     expect(kept.checkpointRow).toBe(3);
     expect(kept.counts).toEqual({ total: 2, valid: 1, rejected: 1, imported: 1, errorCounts: { STORE_NOT_FOUND: 1 } });
   });
-  it('keeps an interrupted import IMPORTING when its resume meets FILE_TOO_LARGE, and finishes it under the usual limit', async () => {
+  it('keeps an interrupted import INTERRUPTED when its resume meets FILE_TOO_LARGE, and finishes it under the usual limit', async () => {
     const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE) });
@@ -255,7 +255,7 @@ describe('resuming an interrupted import that meets a file-level problem', () =>
     expect(error.message).toMatch(/FILE_TOO_LARGE/);
     expect(error.message).toMatch(new RegExp(`job resume ${escapeRegExp(created.id)}`));
     const kept = (await store.getJob(created.id))!;
-    expect(kept.status).toBe('IMPORTING');
+    expect(kept.status).toBe('INTERRUPTED');
     expect(kept.fileError).toBeNull();
     expect(kept.counts).toEqual(stopped.counts);
     const done = await runJob(store, created.id, CHUNK);
@@ -264,69 +264,45 @@ describe('resuming an interrupted import that meets a file-level problem', () =>
   });
 });
 
-describe('resuming an import whose file changed', () => {
-  it('refuses the resume, naming the file and `job resume`, keeps the job IMPORTING, and resumes once the file is back', async () => {
+describe('a job reads its own copy of its file', () => {
+  it('resumes from its copy whatever happened to the path it was given: edited, then deleted', async () => {
     const { store, file: dbFile } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const csv = writeCsv(FILE);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: csv });
+    expect(created.filePath).not.toBe(csv);
     const stopped = await interrupt(store, created.id, 2);
+    expect(stopped.status).toBe('INTERRUPTED');
 
-    // Other content: the tail of the file edited.
+    // Other content: the tail of the file edited, then the file removed.
     fs.writeFileSync(csv, FILE.replace('B-17,2025-03-05,S002,17', 'B-17,2025-03-05,S002,70'));
-    const changed = await rejectionOf(runJob(store, created.id, CHUNK));
-    expect(changed).toBeInstanceOf(JobRequestError);
-    expect(changed.message).toContain(csv);
-    expect(changed.message).toMatch(/changed/);
-    expect(changed.message).toMatch(new RegExp(`job resume ${escapeRegExp(created.id)}`));
-    let kept = (await store.getJob(created.id))!;
-    expect(kept.status).toBe('IMPORTING');
-    expect(kept.fileError).toBeNull();
-    expect(kept.checkpointRow).toBe(stopped.checkpointRow);
-    expect(kept.counts).toEqual(stopped.counts);
-    expect(count(dbFile, 'SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', created.id)).toBe(2);
-
-    // The file gone: refused the same way.
     fs.rmSync(csv);
-    const gone = await rejectionOf(runJob(store, created.id, CHUNK));
-    expect(gone).toBeInstanceOf(JobRequestError);
-    expect(gone.message).toContain(csv);
-    expect(gone.message).toMatch(new RegExp(`job resume ${escapeRegExp(created.id)}`));
-    kept = (await store.getJob(created.id))!;
-    expect(kept.status).toBe('IMPORTING');
-    expect(kept.counts).toEqual(stopped.counts);
-
-    fs.writeFileSync(csv, FILE);
     const done = await runJob(store, created.id, CHUNK);
     expect(done.status).toBe('COMPLETED_WITH_ERRORS');
     expect(done.counts).toEqual(FILE_COUNTS);
     expect(valuesPerRow(dbFile, created.id)).toEqual(FILE_VALUES.map(([row]) => [row, 1]));
+    expect((await valuesOf(store, created.id)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value])).toEqual(FILE_VALUES);
     expect(codes(await rejectionsOf(store, created.id))).toEqual(FILE_CODES);
+    // The copy goes when the job ends.
+    expect(fs.existsSync(done.filePath)).toBe(false);
+    expect(count(dbFile, 'SELECT count(*) AS n FROM files WHERE id = ?', done.fileId)).toBe(0);
   });
 
-  it('keeps an import interrupted before its first commit as it was when its file changed, and runs it once the file is back', async () => {
-    const { store, file: dbFile } = await freshStore();
+  it('refuses a resume whose copy was tampered with, keeping the job INTERRUPTED, and resumes once the copy is back', async () => {
+    const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
-    const csv = writeCsv(FILE);
-    const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: csv });
-    const stopped = await interrupt(store, created.id, 0);
-    expect(stopped.status).toBe('IMPORTING');
-    expect(stopped.checkpointRow).toBe(0);
-    expect(stopped.fileSha256).toMatch(/^[0-9a-f]{64}$/);
-
-    fs.writeFileSync(csv, FILE.replace('B-17,2025-03-05,S002,17', 'B-17,2025-03-05,S002,70'));
+    const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE) });
+    const stopped = await interrupt(store, created.id, 2);
+    const original = fs.readFileSync(stopped.filePath);
+    fs.writeFileSync(stopped.filePath, FILE.replace('B-17,2025-03-05,S002,17', 'B-17,2025-03-05,S002,70'));
     const changed = await rejectionOf(runJob(store, created.id, CHUNK));
     expect(changed).toBeInstanceOf(JobRequestError);
-    expect(changed.message).toContain(csv);
+    expect(changed.message).toMatch(/changed/);
     expect(changed.message).toMatch(new RegExp(`job resume ${escapeRegExp(created.id)}`));
-    // "a changed file refuses the resume and keeps the job as it is" (design.md, "Exactly once").
     const kept = (await store.getJob(created.id))!;
-    expect(kept.status).toBe(stopped.status);
-    expect(kept.fileError).toBeNull();
-    expect(kept.fileSha256).toBe(stopped.fileSha256);
-    expect(count(dbFile, 'SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', created.id)).toBe(0);
-
-    fs.writeFileSync(csv, FILE);
+    expect(kept.status).toBe('INTERRUPTED');
+    expect(kept.counts).toEqual(stopped.counts);
+    fs.writeFileSync(stopped.filePath, original);
     const done = await runJob(store, created.id, CHUNK);
     expect(done.status).toBe('COMPLETED_WITH_ERRORS');
     expect(done.counts).toEqual(FILE_COUNTS);
@@ -339,7 +315,7 @@ describe('the duplicate-file guard', () => {
     const saved = await saveTemplate(TEMPLATE, store);
     const first = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE, 'monday.csv') });
     const stopped = await interrupt(store, first.id, 2);
-    expect(stopped.status).toBe('IMPORTING');
+    expect(stopped.status).toBe('INTERRUPTED');
     expect(stopped.fileSha256).toMatch(/^[0-9a-f]{64}$/);
 
     // The same content under another name.
@@ -367,29 +343,29 @@ describe('the duplicate-file guard', () => {
     expect(imported.counts.errorCounts).toEqual({ STORE_NOT_FOUND: 1, CUSTOMER_NOT_FOUND: 1, ALREADY_TRACKED: 9 });
   });
 
-  it('lets an interrupted import resume after the same content was imported on purpose (allowDuplicate) meanwhile', async () => {
+  it('refuses allowDuplicate beside an unfinished import of the same file, naming it and `job resume`; the first then finishes once', async () => {
     const { store, file: dbFile } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const first = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE, 'monday.csv') });
     await interrupt(store, first.id, 2);
 
     const intended = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE, 'tuesday.csv'), allowDuplicate: true });
-    const imported = await runJob(store, intended.id, CHUNK);
-    expect(imported.status).toBe('COMPLETED_WITH_ERRORS');
-    expect(imported.fileError).toBeNull();
+    const refused = await runJob(store, intended.id, CHUNK);
+    expect(refused.status).toBe('FAILED');
+    expect(refused.fileError?.code).toBe('DUPLICATE_FILE');
+    expect(refused.fileError?.message).toContain(first.id);
+    expect(refused.fileError?.message).toContain(`job resume ${first.id}`);
+    expect(refused.fileError?.message).toContain(`job cancel ${first.id}`);
+    expect(refused.fileError?.message).not.toMatch(/allow-duplicate/);
+    expect(count(dbFile, 'SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', intended.id)).toBe(0);
 
-    // The interrupted job is the first import of this content: its resume is not a new import.
     const resumed = await runJob(store, first.id, CHUNK);
     expect(resumed.status).toBe('COMPLETED_WITH_ERRORS');
-    expect(resumed.fileError).toBeNull();
-    expect(resumed.counts.total).toBe(11);
-    expect(valuesPerRow(dbFile, first.id)).toEqual([
-      [2, 1],
-      [4, 1],
-    ]);
+    expect(resumed.counts).toEqual(FILE_COUNTS);
+    expect(valuesPerRow(dbFile, first.id)).toEqual(FILE_VALUES.map(([row]) => [row, 1]));
   });
 
-  it('claimFile: the first import of a content gets it, the next gets the first job, a dry run and allowDuplicate always get null', async () => {
+  it('claimFile: the first import of a content gets it, the next gets the first job, a dry run always gets null, allowDuplicate once the first ended', async () => {
     const { store, file: dbFile } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const file = writeCsv(FILE);
@@ -414,7 +390,10 @@ describe('the duplicate-file guard', () => {
     expect(await store.claimFile(dry2.id, sha)).toBeNull();
     expect((await store.getJob(dry2.id))!.fileSha256).toBe(sha);
 
+    // allowDuplicate is refused while the holder is unfinished, and gets the content once it ended.
     const allowed = await createJob(store, { orgId: 'acme', template: saved.id, filePath: file, allowDuplicate: true });
+    expect((await store.claimFile(allowed.id, sha))?.id).toBe(a.id);
+    await store.updateJob(a.id, { status: 'COMPLETED' });
     expect(await store.claimFile(allowed.id, sha)).toBeNull();
 
     // Another content is free; a dry run of it does not hold it for an import.
@@ -714,13 +693,12 @@ describe('the command line', () => {
     expect(stackLines(json1.stderr)).toEqual([]);
   });
 
-  it('`job resume --json` of an interrupted job whose file was deleted exits 1 with INVALID_REQUEST naming `job resume`; the job stays resumable', async () => {
+  it('`job resume --json` of an interrupted job whose file was deleted finishes it from its own copy, and shows it INTERRUPTED before', async () => {
     // A database of its own: no other test's import has tracked these bills.
     const resumeDb = path.join(dir, 'resume.db');
     const env = { LOYALTY_DB: resumeDb };
     const csv = path.join(dir, 'to-delete.csv');
-    const content = FILE;
-    fs.writeFileSync(csv, content);
+    fs.writeFileSync(csv, FILE);
     let jobId: string;
     {
       const store = await SqliteStore.open(resumeDb);
@@ -730,27 +708,20 @@ describe('the command line', () => {
         const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: csv });
         jobId = created.id;
         const stopped = await interrupt(store, jobId, 2);
-        expect(stopped.status).toBe('IMPORTING');
+        expect(stopped.status).toBe('INTERRUPTED');
       } finally {
         await store.close();
       }
     }
     fs.rmSync(csv);
 
-    const run = await cli(['job', 'resume', jobId, '--json'], env);
-    expect(run.code).toBe(1);
-    const doc = json<{ error: { code: string; message: string } }>(run);
-    expect(doc).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.stringMatching(new RegExp(`job resume ${escapeRegExp(jobId)}`)) } });
-    expect(doc.error.message).toContain(csv);
-    expect(stackLines(run.stderr)).toEqual([]);
-
     const shown = await cli(['job', 'show', jobId, '--json'], env);
     expect(shown.code).toBe(0);
-    expect(json(shown)).toMatchObject({ jobId, status: 'IMPORTING', fileError: null, rows: { total: 4, valid: 2, rejected: 2, imported: 2 } });
+    expect(json(shown)).toMatchObject({ jobId, status: 'INTERRUPTED', fileError: null, rows: { total: 4, valid: 2, rejected: 2, imported: 2 } });
 
-    fs.writeFileSync(csv, content);
     const resumed = await cli(['job', 'resume', jobId, '--json'], env);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(json(resumed)).toMatchObject({ jobId, status: 'COMPLETED_WITH_ERRORS', fileError: null, rows: { total: 11, valid: 7, rejected: 4, imported: 7 } });
+    expect(stackLines(resumed.stderr)).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ export const APP_ERRORS = {
   FILE_NOT_READABLE: { exit: 1, http: 400 },
   /** No key, or a key that is wrong or revoked. */
   UNAUTHORIZED: { exit: 1, http: 401 },
+  /** An org key asking for what only the admin key may do (org keys, a new org). */
+  FORBIDDEN: { exit: 1, http: 403 },
   /** No such org, template, file, job or tracker, or one of another org. */
   NOT_FOUND: { exit: 1, http: 404 },
   /** The job is running elsewhere, or in a state that does not allow what was asked. */
@@ -97,6 +99,8 @@ export function toAppError(error: unknown): AppError {
       return new AppError('JOB_CONFLICT', e.message);
     case 'JobStoppedError':
       return new AppError('JOB_INTERRUPTED', e.message);
+    case 'StoreLostError':
+      return new AppError('STORE_UNAVAILABLE', e.message);
     default:
       return new AppError('INTERNAL', e.message);
   }

@@ -5,13 +5,15 @@ import { Command, CommanderError } from 'commander';
 import { FileError } from '../core/error-codes.js';
 import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../demo/generate.js';
 import { JobStoppedError, runJobInThread } from '../jobs/run-in-thread.js';
-import { JobRequestError, createJob, runJob } from '../jobs/runner.js';
+import { cancelJob } from '../jobs/cancel.js';
+import { maxFileBytes } from '../jobs/files.js';
+import { JobRequestError, type RunOptions, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
 import { balances } from '../ledger/balances.js';
 import { loadReferenceData } from '../org/reference-data.js';
 import { DEFAULT_DB, openStore, storeLocation } from '../store/open.js';
-import type { JobRecord, Store } from '../store/port.js';
+import { FINAL_STATUSES, type JobRecord, type Store } from '../store/port.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import { ReferenceDataError } from '../store/reference-data-error.js';
 import { saveTemplate } from '../templates/service.js';
@@ -123,7 +125,10 @@ async function finishJob(store: Store, g: Globals, job: JobRecord, reports: Repo
   print(g, { ...summary, reports: written }, () =>
     [describeJob(summary), ...Object.entries(written).map(([k, w]) => `  ${k} report: ${w.file} (${w.rows} rows)`), ...skipped].join('\n'),
   );
-  if (job.status === 'FAILED') process.exitCode = 1;
+  if (job.status === 'INTERRUPTED') {
+    process.stderr.write(`Job ${job.id} was interrupted; what it committed is kept. Resume it with: loyalty-import job resume ${job.id}\n`);
+  }
+  if (job.status === 'FAILED' || job.status === 'CANCELLED' || job.status === 'INTERRUPTED') process.exitCode = 1;
 }
 
 function progressFor(g: Globals) {
@@ -187,16 +192,32 @@ program
       const job = await createJob(store, { orgId: opts.org, template: opts.template, filePath: file, dryRun: opts.dryRun, allowDuplicate: opts.allowDuplicate });
       if (!g.json) process.stderr.write(`Job ${job.id} started\n`);
       const bar = progressFor(g);
-      const done = await runJobInThread(storeLocation(g.db), job.id, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
+      const done = await runUntilSignal(storeLocation(g.db), job.id, (p) => bar.update(p));
       bar.end();
       await finishJob(store, g, done, opts);
     }),
   );
 
-/** The largest file a job accepts: `$LOYALTY_MAX_FILE_MB` megabytes, or the runner's default. */
-function maxFileBytes(): number | undefined {
-  const mb = Number(process.env.LOYALTY_MAX_FILE_MB);
-  return Number.isFinite(mb) && mb > 0 ? mb * 1024 * 1024 : undefined;
+/**
+ * Runs a job in its thread until it ends or a signal (Ctrl-C, SIGTERM, SIGHUP) asks it to stop:
+ * then it commits its current chunk and ends INTERRUPTED, and the caller prints how to resume
+ * it. A second signal leaves at once; the job's heartbeat then goes stale and it shows as
+ * INTERRUPTED all the same.
+ */
+async function runUntilSignal(location: string, jobId: string, onProgress: RunOptions['onProgress']): Promise<JobRecord> {
+  const stop = new AbortController();
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130);
+    process.stderr.write(`\n${signal}: stopping job ${jobId} after its current chunk…\n`);
+    stop.abort();
+  };
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    return await runJobInThread(location, jobId, { onProgress, maxFileBytes: maxFileBytes(), signal: stop.signal });
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
 }
 
 const job = program.command('job').description('jobs');
@@ -241,9 +262,30 @@ job
   .action(async (jobId: string, opts: ReportOptions, cmd: Command) =>
     withStore(cmd, async (store, g) => {
       const bar = progressFor(g);
-      const done = await runJobInThread(storeLocation(g.db), jobId, { onProgress: (p) => bar.update(p), maxFileBytes: maxFileBytes() });
+      const done = await runUntilSignal(storeLocation(g.db), jobId, (p) => bar.update(p));
       bar.end();
       await finishJob(store, g, done, opts);
+    }),
+  );
+
+job
+  .command('cancel')
+  .description('stop a queued, running or interrupted job at its next chunk boundary: CANCELLED')
+  .argument('<jobId>')
+  .action(async (jobId: string, _opts: unknown, cmd: Command) =>
+    withStore(cmd, async (store, g) => {
+      const found = await store.getJob(jobId);
+      if (!found) throw new CommandFailure(`No job with id "${jobId}"`, 'NOT_FOUND');
+      const done = await cancelJob(store, found);
+      const summary = summarise(done);
+      if (done.status !== 'CANCELLED' && FINAL_STATUSES.has(done.status)) {
+        throw new CommandFailure(`Job ${done.id} ended ${done.status} before it could be cancelled; nothing was undone`, 'JOB_CONFLICT', summary);
+      }
+      print(g, summary, () =>
+        done.status === 'CANCELLED'
+          ? `${describeJob(summary)}\n  cancelled: the rows committed before it stopped stay imported`
+          : `${describeJob(summary)}\n  asked to stop: the process running it stops at its next chunk boundary`,
+      );
     }),
   );
 
@@ -367,6 +409,8 @@ function usage(message: string): void {
   process.stderr.write(`loyalty-import: ${message}\n`);
   process.exitCode = 2;
 }
+
+(await import('./serve.js')).registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

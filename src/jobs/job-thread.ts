@@ -5,10 +5,14 @@ import { runJob } from './runner.js';
 /** The worker side of `runJobInThread`: opens the store, runs the job, reports progress and the end. */
 const { location, jobId, chunkRows, maxFileBytes } = workerData as { location: string; jobId: string; chunkRows?: number; maxFileBytes?: number };
 const port = parentPort!;
+const stop = new AbortController();
+port.on('message', (m: { stop?: boolean }) => {
+  if (m.stop) stop.abort();
+});
 try {
   const store = await openStore(location, { readerThread: true });
   try {
-    const job = await runJob(store, jobId, { chunkRows, maxFileBytes, onProgress: (progress) => port.postMessage({ progress }) });
+    const job = await runJob(store, jobId, { chunkRows, maxFileBytes, signal: stop.signal, onProgress: (progress) => port.postMessage({ progress }) });
     port.postMessage({ job });
   } finally {
     await store.close();
@@ -17,3 +21,5 @@ try {
   const e = error instanceof Error ? error : new Error(String(error));
   port.postMessage({ error: { name: e.name, message: e.message, stack: e.stack } });
 }
+// The parent's messages would keep the thread alive.
+port.close();

@@ -25,45 +25,63 @@ export function guardCell(cell: string): string {
   return FORMULA_START.test(cell) && !NUMBER.test(cell) ? `'${cell}` : cell;
 }
 
-/** Writes the error report of a job; returns how many rows it holds. */
-export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
+/**
+ * The error report of a job as CSV text, in pieces, byte-order mark first: what a file, a
+ * terminal or an HTTP response takes. Returns how many rows it held.
+ */
+export async function* errorReportCsv(store: Store, job: JobRecord): AsyncGenerator<string, number> {
   const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
   const parsed = templateSchema.safeParse(version?.body);
   const csv = parsed.success ? parsed.data.csv : { delimiter: ',', quote: '"', escape: '"', header: true, skipTop: 0, skipBottom: 0 };
   const unparse = (rows: string[][]) => `${Papa.unparse(rows, { delimiter: csv.delimiter, quoteChar: csv.quote, escapeChar: csv.escape, newline: '\r\n' })}\r\n`;
   // A short row is padded so that the three columns stand under their own headers.
   const width = job.header?.length ?? 0;
-  return writeCsv(file, async (write) => {
-    await write('\r\n'.repeat(csv.skipTop));
-    if (csv.header && job.header) await write(unparse([[...job.header, 'row_number', 'error_code', 'error_message'].map(guardCell)]));
-    let count = 0;
-    for await (const page of store.rejections(job.id)) {
-      await write(unparse(page.map((r) => [...padded(r.cells, width).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)])));
+  yield BOM + '\r\n'.repeat(csv.skipTop);
+  if (csv.header && job.header) yield unparse([[...job.header, 'row_number', 'error_code', 'error_message'].map(guardCell)]);
+  let count = 0;
+  for await (const page of store.rejections(job.id)) {
+    yield unparse(page.map((r) => [...padded(r.cells, width).map(guardCell), String(r.rowNumber), r.code, guardCell(r.message)]));
+    count += page.length;
+  }
+  // The rows the template skips at the bottom, so that no rejected row is skipped instead.
+  for (let i = 0; i < csv.skipBottom; i++) yield unparse([[END_MARKER]]);
+  return count;
+}
+
+/** The success report of a job as CSV text, in pieces, byte-order mark first; returns its row count. */
+export async function* successReportCsv(store: Store, job: JobRecord): AsyncGenerator<string, number> {
+  const report = profileOf(job.profile as ProfileKey).successReport;
+  yield `${BOM}${Papa.unparse([report.columns as string[]])}\r\n`;
+  let count = 0;
+  if (!job.dryRun) {
+    for await (const page of report.rows(store, job.id)) {
+      yield `${Papa.unparse(page.map((row) => row.map((v) => (v === null ? '' : String(v)))))}\r\n`;
       count += page.length;
     }
-    // The rows the template skips at the bottom, so that no rejected row is skipped instead.
-    for (let i = 0; i < csv.skipBottom; i++) await write(unparse([[END_MARKER]]));
-    return count;
-  });
+  }
+  return count;
+}
+
+/** Writes the error report of a job; returns how many rows it holds. */
+export async function writeErrorReport(store: Store, job: JobRecord, file: string): Promise<number> {
+  return writeCsv(file, (write) => drain(errorReportCsv(store, job), write));
 }
 
 /** Writes the success report of a job: what each imported row resolved to. */
 export async function writeSuccessReport(store: Store, job: JobRecord, file: string): Promise<number> {
-  const report = profileOf(job.profile as ProfileKey).successReport;
-  return writeCsv(file, async (write) => {
-    await write(`${Papa.unparse([report.columns as string[]])}\r\n`);
-    let count = 0;
-    if (!job.dryRun) {
-      for await (const page of report.rows(store, job.id)) {
-        await write(`${Papa.unparse(page.map((row) => row.map((v) => (v === null ? '' : String(v)))))}\r\n`);
-        count += page.length;
-      }
-    }
-    return count;
-  });
+  return writeCsv(file, (write) => drain(successReportCsv(store, job), write));
 }
 
-/** Writes a UTF-8 file with a byte-order mark (spreadsheets need it); any write error is thrown. */
+/** Hands every piece of a report to `write`; returns the report's row count. */
+async function drain(pieces: AsyncGenerator<string, number>, write: (text: string) => Promise<void>): Promise<number> {
+  for (;;) {
+    const next = await pieces.next();
+    if (next.done) return next.value;
+    await write(next.value);
+  }
+}
+
+/** Writes a UTF-8 file (the pieces carry the byte-order mark spreadsheets need); any write error is thrown. */
 async function writeCsv(file: string, produce: (write: (text: string) => Promise<void>) => Promise<number>): Promise<number> {
   const out = fs.createWriteStream(file, { encoding: 'utf8' });
   let failure: Error | null = null;
@@ -75,7 +93,6 @@ async function writeCsv(file: string, produce: (write: (text: string) => Promise
     if (text && !out.write(text)) await once(out, 'drain');
   };
   try {
-    await write(BOM);
     const count = await produce(write);
     out.end();
     await finished(out);

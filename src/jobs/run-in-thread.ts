@@ -16,7 +16,12 @@ export function runJobInThread(location: string, jobId: string, options: RunOpti
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 96 },
     });
     let settled = false;
-    const stop = (error: Error) => {
+    // Asked to stop: the job commits its current chunk and ends INTERRUPTED, and the thread
+    // answers with the job as usual.
+    const stop = () => worker.postMessage({ stop: true });
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    const fail = (error: Error) => {
       settled = true;
       reject(error);
     };
@@ -25,11 +30,12 @@ export function runJobInThread(location: string, jobId: string, options: RunOpti
       else if (m.job) {
         settled = true;
         resolve(m.job);
-      } else if (m.error) stop(rebuild(m.error, jobId));
+      } else if (m.error) fail(rebuild(m.error, jobId));
     });
-    worker.on('error', (error) => stop(new JobStoppedError(jobId, error.message)));
+    worker.on('error', (error) => fail(new JobStoppedError(jobId, error.message)));
     worker.on('exit', (code) => {
-      if (!settled) stop(new JobStoppedError(jobId, `the job thread exited with code ${code}`));
+      options.signal?.removeEventListener('abort', stop);
+      if (!settled) fail(new JobStoppedError(jobId, `the job thread exited with code ${code}`));
     });
   });
 }
@@ -51,6 +57,10 @@ function rebuild(e: { name: string; message: string; stack?: string }, jobId: st
   let error: Error;
   if (e.name === 'JobRequestError') error = new JobRequestError(e.message);
   else if (e.name === 'JobConflictError') error = new JobConflictError(e.message);
+  else if (e.name === 'StoreLostError') {
+    error = new Error(e.message);
+    error.name = e.name;
+  }
   else error = new JobStoppedError(jobId, e.message);
   if (e.stack) error.stack = e.stack;
   return error;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { type ColumnMapping, resolveMapping } from '../core/column-mapping.js';
 import { CsvReader, type CsvOptions, type CsvRecord } from '../core/csv-reader.js';
 import { dateParserFor } from '../core/date-format.js';
@@ -8,36 +9,47 @@ import { FileError } from '../core/error-codes.js';
 import { createRowParser } from '../core/row-parser.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ParsedRow, PreparedProfile } from '../profiles/types.js';
-import type { JobCounts, JobRecord, Rejection, Store } from '../store/port.js';
+import { JobConflictError } from '../store/job-conflict-error.js';
+import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, type Store, type StoredFile } from '../store/port.js';
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
 import { fileBytes, sha256 } from './file-source.js';
+import { copyIntoStore, FileReadError, maxFileBytes, megabytes, releaseJobFile } from './files.js';
 
 /**
  * The job lifecycle: QUEUED → VALIDATING → VALIDATED (a dry run ends here) → IMPORTING →
  * COMPLETED | COMPLETED_WITH_ERRORS, or FAILED on a file-level error, with nothing written.
  *
- * A job reads its file twice. The first pass (VALIDATING) hashes it and finds every file-level
- * failure (encoding, an unclosed quote, the row limit, missing columns) before anything is
- * written. The second pass validates rows in chunks and commits each chunk's rows, rejections and
- * checkpoint in one transaction; a resumed job re-reads the file and continues after the
- * checkpoint, so every row is written exactly once.
+ * A job reads its own copy of its file (see files.ts), twice. The first pass (VALIDATING) hashes
+ * it and finds every file-level failure (encoding, an unclosed quote, the row limit, missing
+ * columns) before anything is written. The second pass validates rows in chunks and commits each
+ * chunk's rows, rejections and checkpoint in one transaction; a resumed job re-reads the copy and
+ * continues after the checkpoint, so every row is written exactly once.
+ *
+ * Whoever runs a job holds its lease (runner and heartbeat). At each chunk boundary the runner
+ * stops when asked: a cancel ends the job CANCELLED, an abort (a signal, a server stopping)
+ * leaves it INTERRUPTED, resumable. A runner that dies without a word leaves a heartbeat that
+ * goes stale: the job shows as INTERRUPTED and may be resumed by anyone.
  */
 
 export const DEFAULT_CHUNK_ROWS = 2_000;
-export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
-export interface NewJobRequest {
+/** A job to make: the file is an upload of the org (`fileId`) or a path the job copies. */
+export type NewJobRequest = {
   orgId: string;
   template: string;
-  filePath: string;
   dryRun?: boolean;
   allowDuplicate?: boolean;
-}
+  /** The job whose rejected rows, fixed, this file holds. */
+  sourceJobId?: string;
+  maxFileBytes?: number;
+} & ({ fileId: string; filePath?: undefined } | { filePath: string; fileId?: undefined });
 
 export interface RunOptions {
   chunkRows?: number;
   maxFileBytes?: number;
   onProgress?: (progress: { status: string; done: number; known: number | null }) => void;
+  /** Aborting stops the job at its next chunk boundary, INTERRUPTED and resumable. */
+  signal?: AbortSignal;
 }
 
 /** A request that cannot become a job (unknown org or template, unreadable file). */
@@ -48,20 +60,33 @@ export class JobRequestError extends Error {
   }
 }
 
-/** Creates a QUEUED job for a file and the template's current version. */
+/**
+ * Creates a QUEUED job for a file and the template's current version. A file given by its path is
+ * copied into the store first: the job never reads the operator's path again.
+ */
 export async function createJob(store: Store, request: NewJobRequest): Promise<JobRecord> {
   const org = await store.getOrg(request.orgId);
   if (!org) throw new JobRequestError(`Org "${request.orgId}" does not exist; load it first with \`loyalty-import org load\``);
   const template = await store.findTemplate(request.orgId, request.template);
   if (!template) throw new JobRequestError(`Org "${request.orgId}" has no template named or with id "${request.template}"; see \`loyalty-import template list --org ${request.orgId}\``);
-  const filePath = path.resolve(request.filePath);
-  let size: number;
-  try {
-    const stat = fs.statSync(filePath);
-    if (!stat.isFile()) throw new Error('not a file');
-    size = stat.size;
-  } catch {
-    throw new JobRequestError(`Cannot read the file "${request.filePath}"`);
+  if (request.sourceJobId !== undefined) {
+    const source = await store.getJob(request.sourceJobId);
+    if (!source || source.orgId !== org.id) throw new JobRequestError(`Org "${org.id}" has no job "${request.sourceJobId}" to link this one to`);
+  }
+  let file: StoredFile | null;
+  let fileName: string;
+  if (request.fileId !== undefined) {
+    file = await store.getFile(org.id, request.fileId);
+    if (!file) throw new JobRequestError(`Org "${org.id}" has no uploaded file "${request.fileId}"; upload it again`);
+    fileName = file.name;
+  } else {
+    try {
+      file = await copyIntoStore(store, org.id, request.filePath, request.maxFileBytes);
+    } catch (error) {
+      if (error instanceof FileReadError) throw new JobRequestError(error.message);
+      throw error;
+    }
+    fileName = path.basename(request.filePath);
   }
   return store.createJob({
     id: randomUUID(),
@@ -71,46 +96,149 @@ export async function createJob(store: Store, request: NewJobRequest): Promise<J
     profile: template.profile,
     dryRun: request.dryRun ?? false,
     allowDuplicate: request.allowDuplicate ?? false,
-    filePath,
-    fileName: path.basename(filePath),
-    fileSize: size,
+    filePath: file.path,
+    fileName,
+    fileSize: file.bytes,
+    fileId: file.id,
+    sourceJobId: request.sourceJobId ?? null,
     createdAt: new Date().toISOString(),
   });
 }
 
-const TERMINAL = new Set(['VALIDATED', 'COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELLED']);
+/** Who runs a job: this machine, process and thread. */
+function runnerId(): string {
+  return `${os.hostname()}:${process.pid}:${threadId}`;
+}
+
+function staleBefore(): string {
+  return new Date(Date.now() - LEASE.staleMs).toISOString();
+}
+
+/** Why a runner stops before the end of its file. */
+class Halt extends Error {
+  constructor(readonly reason: 'cancel' | 'interrupt') {
+    super(reason);
+  }
+}
+
+/**
+ * The runner's side of the lease: a heartbeat on a timer (which also keeps the lease through a
+ * long first pass), and at each chunk boundary, at most every `POLL_MS`, one more that brings
+ * back a cancel request; `checkpoint` throws to stop the job there.
+ */
+class Lease {
+  private static readonly POLL_MS = 500;
+  private cancelRequested = false;
+  private lost = false;
+  private lastBeat = Date.now();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly store: Store,
+    private readonly jobId: string,
+    readonly runner: string,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.timer = setInterval(() => void this.beat().catch(() => undefined), LEASE.heartbeatMs);
+    this.timer.unref();
+  }
+
+  private async beat(): Promise<void> {
+    this.lastBeat = Date.now();
+    const state = await this.store.heartbeat(this.jobId, this.runner, new Date().toISOString());
+    this.lost ||= !state.held;
+    this.cancelRequested ||= state.cancelRequested;
+  }
+
+  /** Throws when the job must stop at this chunk boundary. */
+  async checkpoint(): Promise<void> {
+    if (Date.now() - this.lastBeat >= Lease.POLL_MS) await this.beat();
+    if (this.lost) {
+      throw new JobConflictError(`Job ${this.jobId} was taken over by another process after this one stopped sending heartbeats; nothing more is written here`);
+    }
+    if (this.cancelRequested) throw new Halt('cancel');
+    if (this.signal?.aborted) throw new Halt('interrupt');
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
 
 /**
  * Runs (or resumes) a job to its end and returns it. A file-level failure ends it FAILED, having
  * written nothing. An import that already committed rows is never FAILED: a file-level problem
- * found when it resumes (the org changed, the file changed) leaves it resumable, and throws.
+ * found when it resumes (the org changed) leaves it INTERRUPTED, and throws. A job another live
+ * runner holds is refused (JobConflictError); a job that has ended is returned as it is.
  */
 export async function runJob(store: Store, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
   let job = await store.getJob(jobId);
   if (!job) throw new JobRequestError(`No job with id "${jobId}"`);
-  if (TERMINAL.has(job.status)) return job;
-  if (job.dryRun && job.checkpointRow > 0) {
-    // A dry run writes nothing but its rejections, and its duplicate check lives in memory:
-    // an interrupted one starts again from the first row.
-    await store.restartJob(job.id);
-    job = (await store.getJob(jobId))!;
+  if (FINAL_STATUSES.has(job.status)) return job;
+  const runner = runnerId();
+  if (!(await store.claimRun(job.id, runner, new Date().toISOString(), staleBefore()))) {
+    const current = (await store.getJob(jobId))!;
+    if (FINAL_STATUSES.has(current.status)) return current;
+    throw new JobConflictError(
+      `Job ${jobId} is running in another process (${current.runner ?? 'unknown'}, last heard from at ${current.heartbeatAt ?? 'an unknown time'}); let it finish, or stop it with \`loyalty-import job cancel ${jobId}\``,
+    );
   }
-  const resuming = !job.dryRun && job.checkpointRow > 0;
+  const lease = new Lease(store, job.id, runner, options.signal);
   try {
-    // A job that has read its file once goes on with that file or not at all.
+    if (job.dryRun && job.checkpointRow > 0) {
+      // A dry run writes nothing but its rejections, and its duplicate check lives in memory:
+      // an interrupted one starts again from the first row.
+      await store.restartJob(job.id);
+      job = (await store.getJob(jobId))!;
+    }
+    return await runHeld(store, job, options, lease);
+  } finally {
+    lease.stop();
+  }
+}
+
+async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease: Lease): Promise<JobRecord> {
+  const resuming = !job.dryRun && job.checkpointRow > 0;
+  const end = async (patch: Parameters<Store['updateJob']>[1]) => {
+    await store.updateJob(job.id, { ...patch, runner: null });
+    const ended = (await store.getJob(job.id))!;
+    if (FINAL_STATUSES.has(ended.status)) await releaseJobFile(store, ended.orgId, ended.fileId);
+    return ended;
+  };
+  try {
+    // A resumed job reads the same copy or nothing.
     if (job.fileSha256 !== null) await checkSameFile(job);
-    await execute(store, job, options);
+    await execute(store, job, options, lease);
+    await store.checkAlive();
+    return await end({});
   } catch (error) {
-    if (!(error instanceof FileError)) throw error;
-    if (resuming) {
-      await store.updateJob(job.id, { status: 'IMPORTING' });
+    if (error instanceof Halt) {
+      await store.checkAlive();
+      const now = new Date().toISOString();
+      return end(error.reason === 'cancel' ? { status: 'CANCELLED', finishedAt: now } : { status: 'INTERRUPTED' });
+    }
+    // Another runner holds the job, or the store is gone: nothing here may write to it.
+    if (error instanceof JobConflictError || (error instanceof Error && error.name === 'StoreLostError')) throw error;
+    const committed = resuming || (await store.getJob(job.id))!.checkpointRow > 0;
+    const fileError = error instanceof FileError ? error : unreadable(error);
+    if (fileError && !committed) {
+      return end({ status: 'FAILED', fileError: { code: fileError.code, message: fileError.message }, finishedAt: new Date().toISOString() });
+    }
+    await store.updateJob(job.id, { status: 'INTERRUPTED', runner: null }).catch(() => undefined);
+    if (fileError) {
+      const upTo = (await store.getJob(job.id))!.checkpointRow;
       throw new JobRequestError(
-        `Job ${job.id} has imported its rows up to row ${job.checkpointRow} and cannot go on: ${error.code}: ${error.message}. Nothing more was written; put this right and run \`loyalty-import job resume ${job.id}\``,
+        `Job ${job.id} has imported its rows up to row ${upTo} and cannot go on: ${fileError.code}: ${fileError.message}. Nothing more was written; put this right and run \`loyalty-import job resume ${job.id}\``,
       );
     }
-    await store.updateJob(job.id, { status: 'FAILED', fileError: { code: error.code, message: error.message }, finishedAt: new Date().toISOString() });
+    throw error;
   }
-  return (await store.getJob(jobId))!;
+}
+
+/** A system error reading the job's copy of its file, as the file-level failure it is. */
+function unreadable(error: unknown): FileError | null {
+  if (!(error instanceof Error) || !('code' in error) || !('syscall' in error)) return null;
+  return new FileError('MALFORMED_CSV', `The file cannot be read: ${error.message}`);
 }
 
 /** A resumed import reads the file it started with, or nothing. */
@@ -128,7 +256,7 @@ async function checkSameFile(job: JobRecord): Promise<void> {
   }
 }
 
-async function execute(store: Store, job: JobRecord, options: RunOptions): Promise<void> {
+async function execute(store: Store, job: JobRecord, options: RunOptions, lease: Lease): Promise<void> {
   const startedAt = job.startedAt ?? new Date().toISOString();
   await store.updateJob(job.id, { status: 'VALIDATING', startedAt });
   const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
@@ -141,7 +269,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
   const config = profile.configSchema.safeParse(body.config);
   if (!config.success) throw templateIssue(config.error, 'config');
 
-  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxBytes = options.maxFileBytes ?? maxFileBytes();
   if (job.fileSize > maxBytes) {
     throw new FileError('FILE_TOO_LARGE', `The file is ${megabytes(job.fileSize)}; the largest file accepted is ${megabytes(maxBytes)}. Split it into smaller files`);
   }
@@ -159,12 +287,19 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
   const used = new Set([...prepared.mandatoryFields, ...prepared.optionalFields]);
   const fields = profile.fields.filter((f) => used.has(f.key));
   const scan = await scanFile(job.filePath, body, prepared, fields, (f) => profile.extraNames(f, config.data));
+  await lease.checkpoint();
   if (job.fileSha256 !== null && job.fileSha256 !== scan.sha256) {
     throw new JobRequestError(`Job ${job.id} cannot go on: the file "${job.filePath}" changed since the job started; put the original file back and run \`loyalty-import job resume ${job.id}\``);
   }
   // The hash is recorded and checked against earlier imports in one step, so that two imports of
   // the same file at once cannot both pass. A resumed job holds its file already.
   const earlier = job.fileSha256 === null ? await store.claimFile(job.id, scan.sha256) : null;
+  if (earlier && !FINAL_STATUSES.has(earlier.status)) {
+    throw new FileError(
+      'DUPLICATE_FILE',
+      `The same file is being imported with this template version by job ${earlier.id} (${earlier.fileName}, ${earlier.status}), which has not finished; resume it with \`loyalty-import job resume ${earlier.id}\` or cancel it with \`loyalty-import job cancel ${earlier.id}\` — importing the file again beside it would write its rows twice`,
+    );
+  }
   if (earlier) {
     throw new FileError(
       'DUPLICATE_FILE',
@@ -225,6 +360,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
       rejections: rejected,
       writes: job.dryRun ? { kind: 'none' } : result.writes,
     });
+    await store.checkAlive();
     options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: counts.total, known: scan.rows });
   };
 
@@ -239,6 +375,17 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
     if (previous) await finish(previous);
   };
 
+  // At a chunk boundary, a job asked to stop commits what it has read and stops there.
+  const stopHere = async () => {
+    try {
+      await lease.checkpoint();
+    } catch (halt) {
+      if (rows.length + rejections.length > 0) await cut();
+      if (inflight) await finish(inflight);
+      throw halt;
+    }
+  };
+
   const reader = new CsvReader(fileBytes(job.filePath), csvOptions(body));
   await reader.header();
   for await (const batch of reader.records()) {
@@ -248,12 +395,16 @@ async function execute(store: Store, job: JobRecord, options: RunOptions): Promi
       if (parsedRow.ok) rows.push(parsedRow.row);
       else rejections.push({ rowNumber: record.rowNumber, cells: record.cells, ...parsedRow.issue });
       lastRow = record.rowNumber;
-      if (rows.length + rejections.length >= chunkRows) await cut();
+      if (rows.length + rejections.length >= chunkRows) {
+        await cut();
+        await stopHere();
+      }
     }
   }
   if (rows.length + rejections.length > 0) await cut();
   if (inflight) await finish(inflight);
 
+  await lease.checkpoint();
   const status = job.dryRun ? 'VALIDATED' : counts.rejected === 0 ? 'COMPLETED' : 'COMPLETED_WITH_ERRORS';
   await store.updateJob(job.id, { status, finishedAt: new Date().toISOString() });
 }
@@ -300,12 +451,10 @@ async function scanFile(
   return { sha256: hash.digest('hex'), header, rows, expectedCells, mapping };
 }
 
-function csvOptions(body: TemplateBody): CsvOptions {
+/** The CSV reader's options of a template. */
+export function csvOptions(body: TemplateBody): CsvOptions {
   const { dateFormat: _ignored, ...csv } = body.csv;
   return csv;
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 

@@ -2,6 +2,7 @@ import { type Compilable, type Expression, type Kysely, type Selectable, sql } f
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
 import type {
+  ApiKeyRecord,
   ChunkCommit,
   CustomerMatch,
   ExistingReferences,
@@ -21,6 +22,7 @@ import type {
   ReferenceData,
   Rejection,
   Store,
+  StoredFile,
   StoredLedgerEntry,
   StoredTrackerValue,
   StoreRecord,
@@ -31,6 +33,7 @@ import type {
   TrackerType,
   TransactionRecord,
 } from './port.js';
+import { FINAL_STATUSES, LEASE, RUNNING_STATUSES } from './port.js';
 import type { Database } from './schema.js';
 
 /** Keys per `IN (…)` list: under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -45,7 +48,13 @@ const PAGE = 5_000;
 export abstract class KyselyStore implements Store {
   abstract readonly kind: 'sqlite' | 'postgres';
 
-  constructor(protected readonly db: Kysely<Database>) {}
+  constructor(
+    protected readonly db: Kysely<Database>,
+    readonly filesDir: string,
+  ) {}
+
+  /** Nothing to check by default: a server-side store reports its own failures. */
+  async checkAlive(): Promise<void> {}
 
   abstract commitChunk(commit: ChunkCommit): Promise<void>;
   /**
@@ -384,6 +393,9 @@ export abstract class KyselyStore implements Store {
         rows_imported: 0,
         error_counts: '{}',
         created_at: job.createdAt,
+        cancel_requested: 0,
+        file_id: job.fileId ?? null,
+        source_job_id: job.sourceJobId ?? null,
       }))
       .execute();
     return (await this.getJob(job.id))!;
@@ -407,8 +419,10 @@ export abstract class KyselyStore implements Store {
     const job = await this.getJob(jobId);
     if (!job) throw new Error(`no job ${jobId}`);
     const guarded = !job.dryRun && !job.allowDuplicate;
-    const earlier = guarded ? await this.findImportOfFile(job, sha256) : null;
-    if (earlier) return earlier;
+    const earlier = job.dryRun ? null : await this.findImportOfFile(job, sha256);
+    // allowDuplicate imports a file again once its earlier imports have ended, never beside one
+    // that is unfinished: resuming that one would write its rows a second time.
+    if (earlier && (guarded || !FINAL_STATUSES.has(earlier.status))) return earlier;
     try {
       await this.db.updateTable('jobs').set({ file_sha256: sha256 }).where('id', '=', jobId).execute();
       return null;
@@ -429,9 +443,89 @@ export abstract class KyselyStore implements Store {
       .where('dry_run', '=', 0)
       .where('id', '!=', job.id)
       .where((eb) => eb.or([eb('status', 'not in', ['FAILED', 'CANCELLED']), eb('rows_imported', '>', 0)]))
+      // An unfinished one first: it is the one the operator must resume or cancel.
+      .orderBy(sql`case when status in ('QUEUED', 'VALIDATING', 'IMPORTING', 'INTERRUPTED') then 0 else 1 end`)
       .orderBy('seq')
       .executeTakeFirst();
     return row ? toJob(row) : null;
+  }
+
+  async claimRun(jobId: string, runner: string, now: string, staleBefore: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ runner, heartbeat_at: now, cancel_requested: 0 })
+      .where('id', '=', jobId)
+      .where('status', 'not in', [...FINAL_STATUSES])
+      .where((eb) => eb.or([eb('runner', 'is', null), eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async heartbeat(jobId: string, runner: string, now: string): Promise<{ held: boolean; cancelRequested: boolean }> {
+    await this.db.updateTable('jobs').set({ heartbeat_at: now }).where('id', '=', jobId).where('runner', '=', runner).execute();
+    const row = await this.db.selectFrom('jobs').select(['runner', 'cancel_requested']).where('id', '=', jobId).executeTakeFirst();
+    return { held: row?.runner === runner, cancelRequested: Number(row?.cancel_requested) === 1 };
+  }
+
+  async requestCancel(jobId: string, now: string, staleBefore: string): Promise<JobRecord | null> {
+    await this.db.transaction().execute(async (trx) => {
+      // No live runner: cancelled at once.
+      const stopped = await trx
+        .updateTable('jobs')
+        .set({ status: 'CANCELLED', finished_at: now, runner: null })
+        .where('id', '=', jobId)
+        .where('status', 'not in', [...FINAL_STATUSES])
+        .where((eb) => eb.or([eb('runner', 'is', null), eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]))
+        .executeTakeFirst();
+      if (Number(stopped.numUpdatedRows) === 0) {
+        await trx.updateTable('jobs').set({ cancel_requested: 1 }).where('id', '=', jobId).where('status', 'not in', [...FINAL_STATUSES]).execute();
+      }
+    });
+    return this.getJob(jobId);
+  }
+
+  async addFile(file: StoredFile): Promise<void> {
+    await this.db
+      .insertInto('files')
+      .values({
+        id: file.id,
+        org_id: file.orgId,
+        name: file.name,
+        bytes: file.bytes,
+        sha256: file.sha256,
+        path: file.path,
+        origin: file.origin,
+        created_at: file.createdAt,
+      })
+      .execute();
+  }
+
+  async getFile(orgId: string, fileId: string): Promise<StoredFile | null> {
+    const row = await this.db.selectFrom('files').selectAll().where('id', '=', fileId).where('org_id', '=', orgId).executeTakeFirst();
+    return row ? toFile(row) : null;
+  }
+
+  async deleteFile(fileId: string): Promise<void> {
+    await this.db.deleteFrom('files').where('id', '=', fileId).execute();
+  }
+
+  async expiredFiles(before: string): Promise<StoredFile[]> {
+    const rows = await this.db
+      .selectFrom('files')
+      .selectAll()
+      .where('created_at', '<', before)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('jobs')
+              .select('jobs.id')
+              .whereRef('jobs.file_id', '=', 'files.id')
+              .where('jobs.status', 'not in', [...FINAL_STATUSES]),
+          ),
+        ),
+      )
+      .execute();
+    return rows.map(toFile);
   }
 
   async restartJob(jobId: string): Promise<void> {
@@ -511,6 +605,43 @@ export abstract class KyselyStore implements Store {
       .selectAll('points_ledger')
       .select('promotions.name as promotion_name');
   }
+
+  // What the HTTP API adds: org keys (migration 0005_api_keys), and lists for its forms and its job runner.
+
+  async saveApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.db
+      .insertInto('api_keys')
+      .values({ id: key.id, org_id: key.orgId, key_hash: key.keyHash, label: key.label, created_at: key.createdAt, revoked_at: key.revokedAt })
+      .execute();
+  }
+
+  async findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null> {
+    const row = await this.db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys(orgId: string): Promise<ApiKeyRecord[]> {
+    const rows = await this.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean> {
+    const found = await this.db.selectFrom('api_keys').select('revoked_at').where('org_id', '=', orgId).where('id', '=', keyId).executeTakeFirst();
+    if (!found) return false;
+    if (found.revoked_at === null) await this.db.updateTable('api_keys').set({ revoked_at: at }).where('id', '=', keyId).execute();
+    return true;
+  }
+
+  async listPromotions(orgId: string): Promise<Promotion[]> {
+    const rows = await this.db.selectFrom('promotions').select(['identifier', 'name', 'program_id']).where('org_id', '=', orgId).orderBy('identifier').execute();
+    return rows.map((r) => ({ identifier: r.identifier, name: r.name, programId: Number(r.program_id) }));
+  }
+
+  async jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db.selectFrom('jobs').selectAll().where('status', 'in', [...statuses]).orderBy('seq').execute();
+    return rows.map(toJob);
+  }
 }
 
 const CUSTOMER_COLUMNS = {
@@ -558,6 +689,30 @@ function toTemplate(r: Selectable<Database['templates']> & Selectable<Database['
   };
 }
 
+function toFile(r: Selectable<Database['files']>): StoredFile {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    name: r.name,
+    bytes: Number(r.bytes),
+    sha256: r.sha256,
+    path: r.path,
+    origin: r.origin === 'upload' ? 'upload' : 'job',
+    createdAt: r.created_at,
+  };
+}
+
+/**
+ * A running job whose runner stopped sending heartbeats (killed, its machine lost) is shown as
+ * INTERRUPTED: nothing runs it, and `job resume` may take it over.
+ */
+function effectiveStatus(r: Selectable<Database['jobs']>): JobStatus {
+  const status = r.status as JobStatus;
+  if (!RUNNING_STATUSES.has(status)) return status;
+  const staleBefore = new Date(Date.now() - LEASE.staleMs).toISOString();
+  return r.runner === null || r.heartbeat_at === null || r.heartbeat_at < staleBefore ? 'INTERRUPTED' : status;
+}
+
 function toJob(r: Selectable<Database['jobs']>): JobRecord {
   return {
     id: r.id,
@@ -567,7 +722,7 @@ function toJob(r: Selectable<Database['jobs']>): JobRecord {
     profile: r.profile,
     dryRun: Number(r.dry_run) === 1,
     allowDuplicate: Number(r.allow_duplicate) === 1,
-    status: r.status as JobStatus,
+    status: effectiveStatus(r),
     filePath: r.file_path,
     fileName: r.file_name,
     fileSha256: r.file_sha256,
@@ -588,6 +743,11 @@ function toJob(r: Selectable<Database['jobs']>): JobRecord {
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
+    fileId: r.file_id,
+    sourceJobId: r.source_job_id,
+    runner: r.runner,
+    heartbeatAt: r.heartbeat_at,
+    cancelRequested: Number(r.cancel_requested) === 1,
   };
 }
 
@@ -604,6 +764,8 @@ export function jobPatchColumns(patch: JobPatch): Partial<Database['jobs']> {
   if (patch.startedAt !== undefined) set.started_at = patch.startedAt;
   if (patch.finishedAt !== undefined) set.finished_at = patch.finishedAt;
   if (patch.checkpointRow !== undefined) set.checkpoint_row = patch.checkpointRow;
+  if (patch.runner !== undefined) set.runner = patch.runner;
+  if (patch.heartbeatAt !== undefined) set.heartbeat_at = patch.heartbeatAt;
   if (patch.counts !== undefined) {
     set.rows_total = patch.counts.total;
     set.rows_valid = patch.counts.valid;
@@ -642,4 +804,8 @@ function toLedgerEntry(r: Selectable<Database['points_ledger']> & { promotion_na
     issuedAt: r.issued_at,
     expiresAt: r.expires_at,
   };
+}
+
+function toApiKey(r: Selectable<Database['api_keys']>): ApiKeyRecord {
+  return { id: r.id, orgId: r.org_id, keyHash: r.key_hash, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at };
 }

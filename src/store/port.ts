@@ -169,6 +169,7 @@ export const JOB_STATUSES = [
   'COMPLETED_WITH_ERRORS',
   'FAILED',
   'CANCELLED',
+  'INTERRUPTED',
 ] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
@@ -204,19 +205,74 @@ export interface JobRecord {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The job's own copy of its file (see `StoredFile`); null for jobs made before copies. */
+  fileId: string | null;
+  /** The job whose rejected rows, fixed, this job imports. */
+  sourceJobId: string | null;
+  /** Who runs the job (`host:pid:thread`), while it runs: the lease. */
+  runner: string | null;
+  /** The runner's last sign of life; a lease older than `LEASE.staleMs` is lost. */
+  heartbeatAt: string | null;
+  /** A cancel was asked while the job ran: its runner stops at the next chunk boundary. */
+  cancelRequested: boolean;
 }
 
 export type NewJob = Pick<
   JobRecord,
   'id' | 'orgId' | 'templateId' | 'templateVersion' | 'profile' | 'dryRun' | 'allowDuplicate' | 'filePath' | 'fileName' | 'fileSize' | 'createdAt'
->;
+> &
+  Partial<Pick<JobRecord, 'fileId' | 'sourceJobId'>>;
 
 export type JobPatch = Partial<
   Pick<
     JobRecord,
-    'status' | 'fileSha256' | 'header' | 'autoMapped' | 'rowsKnown' | 'fileError' | 'promotionIdentifier' | 'startedAt' | 'finishedAt' | 'counts' | 'checkpointRow'
+    | 'status'
+    | 'fileSha256'
+    | 'header'
+    | 'autoMapped'
+    | 'rowsKnown'
+    | 'fileError'
+    | 'promotionIdentifier'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'counts'
+    | 'checkpointRow'
+    | 'runner'
+    | 'heartbeatAt'
   >
 >;
+
+/** States a job never leaves. */
+export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['VALIDATED', 'COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELLED']);
+
+/** States of a job that a runner holds. */
+export const RUNNING_STATUSES: ReadonlySet<JobStatus> = new Set(['VALIDATING', 'IMPORTING']);
+
+/**
+ * The lease a runner holds on a job: it writes a heartbeat every `heartbeatMs`; a running job
+ * whose heartbeat is older than `staleMs` has lost its runner (killed, or its machine gone) and is
+ * shown, and may be resumed, as INTERRUPTED. The environment may shorten both (for tests).
+ */
+export const LEASE = {
+  heartbeatMs: Number(process.env.LOYALTY_HEARTBEAT_MS) || 5_000,
+  staleMs: Number(process.env.LOYALTY_LEASE_STALE_MS) || 20_000,
+};
+
+/**
+ * A file in the store's file storage: an upload, or the copy a job takes of the file it was
+ * given. `origin` says which: a job's copy goes when its job ends; an upload stays for later jobs
+ * (a dry run, then its import) until it expires.
+ */
+export interface StoredFile {
+  id: string;
+  orgId: string;
+  name: string;
+  bytes: number;
+  sha256: string;
+  path: string;
+  origin: 'upload' | 'job';
+  createdAt: string;
+}
 
 export interface Rejection {
   rowNumber: number;
@@ -324,10 +380,37 @@ export interface JobStore {
   restartJob(jobId: string): Promise<void>;
   /** Writes a chunk's rows, rejections, checkpoint and counts in one transaction. */
   commitChunk(commit: ChunkCommit): Promise<void>;
+  /**
+   * Takes the lease of a job for `runner`, if no live runner holds it (none, or a heartbeat older
+   * than `staleBefore`) and the job has not ended. Returns whether it did.
+   */
+  claimRun(jobId: string, runner: string, now: string, staleBefore: string): Promise<boolean>;
+  /**
+   * Renews the lease; `held` is false when another runner took it over (this one must stop), and
+   * `cancelRequested` tells the runner to stop at its chunk boundary.
+   */
+  heartbeat(jobId: string, runner: string, now: string): Promise<{ held: boolean; cancelRequested: boolean }>;
+  /**
+   * Cancels a job: one that no live runner holds (queued, interrupted) becomes CANCELLED at once;
+   * a running one is asked to stop at its next chunk boundary. Returns the job as it then is.
+   */
+  requestCancel(jobId: string, now: string, staleBefore: string): Promise<JobRecord | null>;
   /** The job's rejections in row order, in pages. */
   rejections(jobId: string): AsyncIterable<Rejection[]>;
   trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]>;
   ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]>;
+}
+
+/** The records of the files kept in the store's file storage (the bytes are in `filesDir`). */
+export interface FileStore {
+  /** The folder where this store keeps the files of its jobs and uploads. */
+  readonly filesDir: string;
+  addFile(file: StoredFile): Promise<void>;
+  /** The file, if it is `orgId`'s. */
+  getFile(orgId: string, fileId: string): Promise<StoredFile | null>;
+  deleteFile(fileId: string): Promise<void>;
+  /** Files made before `before` that no unfinished job reads. */
+  expiredFiles(before: string): Promise<StoredFile[]>;
 }
 
 export interface QueryStore {
@@ -335,8 +418,34 @@ export interface QueryStore {
   ledger(filter: LedgerFilter): Promise<StoredLedgerEntry[]>;
 }
 
+/** An org key of the HTTP API: its hash only, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  orgId: string;
+  keyHash: string;
+  label: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyStore {
+  saveApiKey(key: ApiKeyRecord): Promise<void>;
+  /** The key with this hash, revoked or not. */
+  findApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  /** The org's keys, revoked ones included, oldest first. */
+  listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
+  /** Marks the org's key revoked; false when the org has no such key. */
+  revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
+  /** The org's promotions, by identifier: what a template form offers. */
+  listPromotions(orgId: string): Promise<Promotion[]>;
+  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
+  jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
+}
+
 /** Everything the product stores. */
-export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, QueryStore {
+export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, QueryStore, ApiKeyStore {
   readonly kind: 'sqlite' | 'postgres';
+  /** Throws `StoreLostError` when the store is gone (a SQLite file removed while a job ran). */
+  checkAlive(): Promise<void>;
   close(): Promise<void>;
 }

@@ -112,6 +112,21 @@ export interface Database {
     started_at: string | null;
     finished_at: string | null;
     seq: number;
+    file_id: string | null;
+    source_job_id: string | null;
+    runner: string | null;
+    heartbeat_at: string | null;
+    cancel_requested: number;
+  };
+  files: {
+    id: string;
+    org_id: string;
+    name: string;
+    bytes: number;
+    sha256: string;
+    path: string;
+    origin: string;
+    created_at: string;
   };
   job_rejections: {
     job_id: string;
@@ -121,5 +136,13 @@ export interface Database {
     value: string | null;
     message: string;
     cells: string;
+  };
+  api_keys: {
+    id: string;
+    org_id: string;
+    key_hash: string;
+    label: string | null;
+    created_at: string;
+    revoked_at: string | null;
   };
 }

@@ -239,9 +239,55 @@ const initial: Migration = {
   },
 };
 
+/**
+ * A job's own copy of its file, who runs it (a lease kept alive by a heartbeat), and a cancel
+ * request the runner reads at its next chunk boundary.
+ */
+const jobIntegrity: Migration = {
+  async up(db: AnyDb) {
+    const text = 'text' as const;
+    await db.schema
+      .createTable('files')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('org_id', text, (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('bytes', 'bigint', (c) => c.notNull())
+      .addColumn('sha256', text, (c) => c.notNull())
+      .addColumn('path', text, (c) => c.notNull())
+      .addColumn('origin', text, (c) => c.notNull())
+      .addColumn('created_at', text, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('files_org').on('files').columns(['org_id', 'created_at']).execute();
+    await db.schema.alterTable('jobs').addColumn('file_id', text).execute();
+    await db.schema.alterTable('jobs').addColumn('source_job_id', text).execute();
+    await db.schema.alterTable('jobs').addColumn('runner', text).execute();
+    await db.schema.alterTable('jobs').addColumn('heartbeat_at', text).execute();
+    await db.schema.alterTable('jobs').addColumn('cancel_requested', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  },
+};
+
+/**
+ * The HTTP API's org keys. Only a hash of each key is stored: a key is shown once, when made,
+ * and a stolen copy of the table cannot be used to call the API.
+ */
+const apiKeys: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('org_id', 'text', (c) => c.notNull())
+      .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('label', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema.createIndex('api_keys_org').on('api_keys').columns(['org_id']).execute();
+  },
+};
+
 /** The migrations, by name in the order they run. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial };
+    return { '0001_initial': initial, '0002_job_integrity': jobIntegrity, '0005_api_keys': apiKeys };
   },
 };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { JobConflictError } from '../job-conflict-error.js';
@@ -23,8 +24,12 @@ export class PostgresStore extends KyselyStore {
   readonly kind = 'postgres' as const;
   private commitsSinceAnalyze = 0;
 
-  /** Connects to `url` and applies every migration. */
-  static async open(url: string): Promise<PostgresStore> {
+  /**
+   * Connects to `url` and applies every migration. Files of jobs and uploads are kept in
+   * `filesDir` (default `$LOYALTY_FILES_DIR`, else `./loyalty-files`), a folder every process
+   * that runs this store's jobs must reach.
+   */
+  static async open(url: string, options: { filesDir?: string } = {}): Promise<PostgresStore> {
     // A chunk looks up thousands of keys at once; with the default random_page_cost (4, for
     // spinning disks) the planner prefers scanning whole tables to probing an index that often.
     const pool = new pg.Pool({ connectionString: url, max: 4, options: '-c random_page_cost=1.1' });
@@ -37,7 +42,7 @@ export class PostgresStore extends KyselyStore {
       await db.destroy();
       throw error;
     }
-    return new PostgresStore(db);
+    return new PostgresStore(db, path.resolve(options.filesDir ?? (process.env.LOYALTY_FILES_DIR || 'loyalty-files')));
   }
 
   async commitChunk(c: ChunkCommit): Promise<void> {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Compilable, type Expression, Kysely, Migrator, SqliteDialect, sql } from 'kysely';
@@ -10,6 +11,7 @@ import type { Database } from '../schema.js';
 import { insertIfAbsentSql, insertSql, JOB_PROGRESS_SQL, LEDGER_COLUMNS, PROMOTION_COLUMNS, REJECTION_COLUMNS, TRACKER_VALUE_COLUMNS, upsertSql } from '../sql.js';
 import { JobConflictError } from '../job-conflict-error.js';
 import { ReferenceDataError } from '../reference-data-error.js';
+import { StoreLostError } from '../store-lost-error.js';
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -28,8 +30,26 @@ export class SqliteStore extends KyselyStore {
     private readonly raw: BetterSqlite3.Database,
     db: Kysely<Database>,
     private readonly reader: ReaderThread | null,
+    private readonly file: string,
+    private readonly inode: number | null,
   ) {
-    super(db);
+    super(db, file === ':memory:' ? path.join(os.tmpdir(), 'loyalty-import-memory.files') : `${path.resolve(file)}.files`);
+  }
+
+  /**
+   * A SQLite file removed (or replaced) while it is open goes on accepting writes into a file
+   * that no longer has a name: they are lost when the connection closes. A job checks this after
+   * each commit, so that it never reports rows as written that are not.
+   */
+  override async checkAlive(): Promise<void> {
+    if (this.inode === null) return;
+    let current: number | null = null;
+    try {
+      current = fs.statSync(this.file).ino;
+    } catch {
+      current = null;
+    }
+    if (current !== this.inode) throw new StoreLostError(this.file);
   }
 
   /**
@@ -48,7 +68,7 @@ export class SqliteStore extends KyselyStore {
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
     if (error) throw error;
     const reader = options.readerThread && file !== ':memory:' ? new ReaderThread(file) : null;
-    return new SqliteStore(raw, db, reader);
+    return new SqliteStore(raw, db, reader, file, file === ':memory:' ? null : fs.statSync(file).ino);
   }
 
   override async close(): Promise<void> {

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { JOB_STATUSES } from '../store/port.js';
+
+/**
+ * The JSON shapes of the API (spec: api.md, cli.md "JSON shapes"), as zod schemas: they validate
+ * requests, and they are what `/openapi.json` documents.
+ */
+
+const id = z.string().min(1).max(200);
+
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string().describe('One of the closed list of error codes: INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, JOB_CONFLICT, FILE_TOO_LARGE, INVALID_TEMPLATE, INVALID_REFERENCE_DATA, …'),
+      message: z.string().describe('What is wrong and what to do, for people'),
+      details: z.unknown().optional().describe('For INVALID_REQUEST, each bad field: [{ "field", "message" }]'),
+    }),
+  })
+  .describe('An error');
+
+export const orgParams = z.object({ org: id.describe('The org id') });
+export const jobParams = orgParams.extend({ id: id.describe('The job id') });
+export const templateParams = orgParams.extend({ idOrName: id.describe("The template's id or name") });
+export const keyParams = orgParams.extend({ id: id.describe("The key's id") });
+export const trackerParams = orgParams.extend({ tracker: id.describe("The tracker's id or name") });
+
+const limit = z.coerce.number().int().min(1).max(1000).optional().describe('At most this many items (default 100, at most 1000)');
+const cursor = z.string().min(1).max(200).optional().describe('The nextCursor of the previous page');
+
+export const pageQuery = z.object({ limit, cursor });
+export const jobListQuery = z.object({ status: z.enum(JOB_STATUSES).optional(), limit, cursor });
+export const ledgerQuery = z.object({
+  customer: z.coerce.number().int().positive().optional().describe('Only this customer (user id)'),
+  group: z.coerce.number().int().positive().optional().describe('Only this user group (group id)'),
+  promotion: z.string().min(1).optional().describe('Only this promotion identifier'),
+  limit,
+  cursor,
+});
+export const versionQuery = z.object({ version: z.coerce.number().int().positive().optional().describe('A version of the template; the latest when absent') });
+export const uploadQuery = z.object({ name: z.string().min(1).max(255).describe('The file name, such as "daily-pos.csv"') });
+
+export const looseJson = z.record(z.string(), z.unknown());
+
+export const templateBody = looseJson.describe(
+  'A template: { "name", "profile", "csv", "mapping", "defaults", "config", "rowLimit" } (spec: jobs.md, "Template"); "org" may be left out. GET /api/profiles gives each profile\'s fields and configuration',
+);
+export const referenceDataBody = looseJson.describe('The `org load` file: { "org", "stores", "customers", "userGroups", "transactions", "trackers", "programs", "promotions" } (spec: domain.md)');
+
+export const health = z.object({ status: z.literal('ok') });
+
+export const keyCreated = z.object({ id: z.string(), key: z.string().describe('The key: shown this once only') });
+export const keyCreateBody = z.object({ label: z.string().max(200).optional().describe('What the key is for, for people') }).optional();
+export const keyInfo = z.object({ id: z.string(), org: z.string(), label: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable() });
+export const keyList = z.object({ keys: z.array(keyInfo) });
+
+const profileField = z.object({ key: z.string(), label: z.string(), type: z.string(), aliases: z.array(z.string()) });
+export const profileList = z.object({
+  profiles: z.array(z.object({ key: z.string(), label: z.string(), fields: z.array(profileField), config: looseJson.describe("The profile's configuration, as JSON Schema") })),
+});
+
+const tracker = z.object({ id: z.number(), name: z.string(), type: z.string(), windowStart: z.string(), windowEnd: z.string() });
+const expiryStrategy = z.object({ id: z.number(), name: z.string(), kind: z.string(), days: z.number().nullable(), months: z.number().nullable(), date: z.string().nullable() });
+export const orgOverview = z.object({
+  id: z.string(),
+  name: z.string(),
+  baseCountry: z.string(),
+  timezone: z.string(),
+  stores: z.array(z.object({ code: z.string(), externalId: z.string().nullable(), name: z.string().nullable(), tills: z.array(z.string()) })),
+  trackers: z.array(tracker),
+  programs: z.array(z.object({ id: z.number(), name: z.string(), isDefault: z.boolean(), expiryStrategies: z.array(expiryStrategy) })),
+  promotions: z.array(z.object({ identifier: z.string(), name: z.string(), programId: z.number() })),
+  userGroupIdentifierTypes: z.array(z.string()),
+});
+export const referenceDataLoaded = z.object({ created: z.boolean(), counts: z.record(z.string(), z.union([z.number(), z.string()])) });
+
+export const templateSaved = z.object({ id: z.string(), name: z.string(), version: z.number(), promotionIdentifier: z.string().nullable().optional(), changed: z.boolean() });
+const templateInfo = z.object({ id: z.string(), name: z.string(), profile: z.string(), version: z.number(), promotionIdentifier: z.string().nullable(), savedAt: z.string() });
+export const templateList = z.object({ templates: z.array(templateInfo) });
+export const templateDocument = templateInfo.extend({ body: z.unknown().describe("The template's JSON form, as saved") });
+export const templateVersionList = z.object({ versions: z.array(templateDocument) });
+
+export const uploaded = z.object({ fileId: z.string(), name: z.string(), bytes: z.number(), sha256: z.string() });
+
+export const previewRequest = z.object({
+  fileId: z.string().min(1),
+  template: z.union([z.string().min(1).describe("A saved template's id or name"), templateBody]),
+  rows: z.number().int().min(1).max(1000).default(20),
+});
+export const previewResponse = z.object({
+  header: z.array(z.string()).nullable(),
+  mapping: z.array(
+    z.object({
+      field: z.string(),
+      label: z.string(),
+      mandatory: z.boolean(),
+      column: z.string().nullable(),
+      columnNumber: z.number().nullable(),
+      auto: z.boolean().describe('Matched automatically, not by the template'),
+      default: z.string().nullable(),
+    }),
+  ),
+  rows: z.array(
+    z.object({
+      rowNumber: z.number(),
+      cells: z.array(z.string()),
+      outcome: z.enum(['valid', 'rejected']),
+      code: z.string().optional(),
+      field: z.string().nullable().optional(),
+      value: z.string().nullable().optional(),
+      message: z.string().optional(),
+    }),
+  ),
+  fileError: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+
+export const jobRequest = z.object({
+  fileId: z.string().min(1).describe('An uploaded file (POST …/files)'),
+  template: z.string().min(1).describe("A saved template's id or name: the job runs its current version"),
+  dryRun: z.boolean().default(false),
+  allowDuplicate: z.boolean().default(false),
+});
+export const importRequest = z.object({ allowDuplicate: z.boolean().default(false) }).optional();
+
+export const jobDocument = z.object({
+  jobId: z.string(),
+  org: z.string(),
+  profile: z.string(),
+  template: z.object({ id: z.string(), version: z.number() }),
+  dryRun: z.boolean(),
+  status: z.string(),
+  rows: z.object({ total: z.number(), valid: z.number(), rejected: z.number(), imported: z.number() }),
+  rowsKnown: z.number().nullable(),
+  errorCounts: z.record(z.string(), z.number()),
+  fileError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  promotionIdentifier: z.string().nullable(),
+  autoMapped: z.record(z.string(), z.string()),
+  file: z.object({ name: z.string(), sha256: z.string().nullable(), size: z.number() }),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  progress: z.object({ rowsDone: z.number(), rowsTotal: z.number().nullable() }),
+});
+export const jobList = z.object({ jobs: z.array(jobDocument), nextCursor: z.string().nullable() });
+
+export const trackerValues = z.object({
+  values: z.array(
+    z.object({
+      trackerId: z.number(),
+      loyaltyLogId: z.number(),
+      itemId: z.number().nullable(),
+      userId: z.number().nullable(),
+      groupId: z.number().nullable(),
+      value: z.string(),
+      jobId: z.string(),
+      rowNumber: z.number(),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export const ledger = z.object({
+  entries: z.array(
+    z.object({
+      userId: z.number().nullable(),
+      groupId: z.number().nullable(),
+      points: z.string(),
+      promotionIdentifier: z.string(),
+      promotionName: z.string(),
+      programId: z.number(),
+      storeCode: z.string(),
+      tillCode: z.string().nullable(),
+      issuedAt: z.string(),
+      expiresAt: z.string().nullable(),
+      jobId: z.string(),
+      rowNumber: z.number(),
+    }),
+  ),
+  balances: z.array(z.object({ userId: z.number().nullable(), groupId: z.number().nullable(), points: z.string() })),
+  nextCursor: z.string().nullable(),
+});
+
+export const csvText = z.string().describe('CSV, UTF-8 with a byte-order mark');
+export const eventStream = z.string().describe('Server-Sent Events: `progress` events ({ "status", "rowsDone", "rowsTotal" }) while the job runs, then one `status` event with the job');
