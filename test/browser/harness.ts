@@ -67,7 +67,7 @@ export async function startDemoServer(): Promise<DemoServer> {
   let key: string | null = null;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`serve --demo exited (${child.exitCode}):\n${out}`);
-    key = /\bkey\b[^:\n]*:\s*(\S+)/i.exec(out)?.[1] ?? /Bearer\s+(\S+)/.exec(out)?.[1] ?? null;
+    key = /Org key of[^:\n]*:\s*(\S+)/i.exec(out)?.[1] ?? null;
     if (key) {
       try {
         const res = await fetch(`${url}/api/health`);
@@ -79,7 +79,7 @@ export async function startDemoServer(): Promise<DemoServer> {
     await new Promise((r) => setTimeout(r, 200));
   }
   if (!key) throw new Error(`serve --demo printed no key within 60 s:\n${out}`);
-  const org = /\borg(?:anisation|anization)?\b[^:\n]*:\s*"?([a-z0-9_-]+)"?/i.exec(out)?.[1] ?? 'demo';
+  const org = /Org key of "([^"]+)"/i.exec(out)?.[1] ?? 'demo';
   return {
     url,
     key: key.replace(/[",]$/g, ''),

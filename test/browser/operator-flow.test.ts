@@ -150,7 +150,7 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
   it('Trackers: template from a sample, dry run, import, error report, a row fixed in the page', async () => {
     await makeTemplate({
       profile: 'Trackers',
-      name: 'Spend tracker, daily POS export',
+      name: 'Spend tracker, uploaded from the web',
       sample: `Mobile,Bill No,Date,Store,Value\n${trackerRow(901)}\n`,
       auto: ['customer', 'billNumber', 'transactionDate', 'storeCode', 'trackedValue'],
       configure: async () => {
@@ -160,7 +160,7 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     });
     // rows 2-7: three valid, then a bad number, an unknown store and an unknown customer
     const content = ['Mobile,Bill No,Date,Store,Value', trackerRow(901), trackerRow(902), trackerRow(903), trackerRow(904, { value: '12,5' }), trackerRow(905, { store: 'S999' }), trackerRow(906, { mobile: '918000000906' })].join('\n') + '\n';
-    await importFile({ profile: 'Trackers', template: 'Spend tracker, daily POS export', file: 'spend.csv', content, previewRejected: 3 });
+    await importFile({ profile: 'Trackers', template: 'Spend tracker, uploaded from the web', file: 'spend.csv', content, previewRejected: 3 });
     await visible(page.getByText('Completed with errors').first());
     const errors = await downloadErrors();
     expect(errors.map((e) => [e.row_number, e.error_code])).toEqual([
@@ -179,7 +179,7 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
   it('Customer Promotion: template with a promotion identifier, import with live progress, a row fixed in the page', async () => {
     const identifier = await makeTemplate({
       profile: 'Customer Promotion',
-      name: 'Festive bonus points',
+      name: 'Festive bonus, uploaded from the web',
       sample: `Mobile,Till,Points\n${mobileOf(11)},S012-T1,5\n`,
       auto: ['customer', 'storeCode', 'points'],
       configure: async () => {
@@ -194,7 +194,7 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
       const u = (r % 900) + 1;
       lines.push(`${mobileOf(u)},${r === 3 ? 'T-UNKNOWN' : `${storeCode(u)}-T1`},${r === 1 ? '0' : `${(r % 50) + 1}`}`);
     }
-    await importFile({ profile: 'Customer Promotion', template: 'Festive bonus points', file: 'festive.csv', content: lines.join('\n') + '\n', previewRejected: 2 });
+    await importFile({ profile: 'Customer Promotion', template: 'Festive bonus, uploaded from the web', file: 'festive.csv', content: lines.join('\n') + '\n', previewRejected: 2 });
     const errors = await downloadErrors();
     expect(errors.map((e) => [e.row_number, e.error_code])).toEqual([
       ['3', 'INVALID_POINTS'],

@@ -88,12 +88,9 @@ export class Api {
     return (await res.json()) as T;
   }
 
-  async post<T = unknown>(path: string, body?: unknown): Promise<T> {
-    const res = await this.fetch(path, {
-      method: 'POST',
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  /** POSTs a JSON body; `{}` when none, since the server validates every body as an object. */
+  async post<T = unknown>(path: string, body: unknown = {}): Promise<T> {
+    const res = await this.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const text = await res.text();
     return (text ? JSON.parse(text) : null) as T;
   }
