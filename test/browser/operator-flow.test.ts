@@ -120,7 +120,7 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await page.getByRole('heading', { level: 1, name: /^Import of/ }).waitFor();
     // catch the progress moving when the job is long enough to be seen
     await page
-      .waitForFunction(`(document.querySelector('[data-testid="rows-done"]')?.textContent ?? '0').trim().charAt(0) !== '0'`, undefined, { timeout: 5000 })
+      .waitForFunction(`(document.querySelector('[data-testid="rows-done"]')?.textContent ?? '0').trim().charAt(0) !== '0'`, undefined, { timeout: 20_000 })
       .catch(() => undefined);
     await look(`${o.profile}-import-running`);
     await page.getByRole('heading', { name: 'Summary' }).waitFor({ timeout: 120_000 });

@@ -43,3 +43,14 @@ export function rememberSource(jobId: string, sourceJobId: string): void {
   links[jobId] = sourceJobId;
   sessionStorage.setItem(LINKS, JSON.stringify(links));
 }
+
+/** The jobs of fixed rows made from a job, newest last. */
+export function fixedRowJobs(sourceJobId: string): string[] {
+  try {
+    return Object.entries(JSON.parse(sessionStorage.getItem(LINKS) ?? '{}') as Record<string, string>)
+      .filter(([, source]) => source === sourceJobId)
+      .map(([job]) => job);
+  } catch {
+    return [];
+  }
+}

@@ -3,7 +3,7 @@ import { describeError } from '../api/client';
 import type { JobSummary } from '../api/types';
 import { useApp } from '../app/context';
 import { hrefOf, navigate } from '../app/route';
-import { linkedSource } from '../app/session';
+import { fixedRowJobs, linkedSource } from '../app/session';
 import { formatDateTime, Loading, Notice, PageHeading, StatusBadge } from '../components/ui';
 import { FixRows } from '../fix-rows/FixRows';
 import { downloadReport, getJob, readJob } from './job-api';
@@ -56,6 +56,20 @@ export function JobPage({ id }: { id: string }) {
         <Notice tone="info">
           <p>
             These are fixed rows of <a href={hrefOf({ page: 'job', id: source })}>an earlier job</a>.
+          </p>
+        </Notice>
+      ) : null}
+      {fixedRowJobs(job.jobId).length ? (
+        <Notice tone="info">
+          <p>
+            Fixed rows of this job were imported in{' '}
+            {fixedRowJobs(job.jobId).map((f, i) => (
+              <span key={f}>
+                {i ? ', ' : ''}
+                <a href={hrefOf({ page: 'job', id: f })}>job {f.slice(0, 8)}</a>
+              </span>
+            ))}
+            . Fixing the same rows again would import them twice.
           </p>
         </Notice>
       ) : null}

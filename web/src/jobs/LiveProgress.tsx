@@ -126,7 +126,7 @@ export function LiveProgress({ job, onFinished, onStatus, canCancel = true }: { 
   return (
     <section className="card" aria-labelledby="progress-h" data-testid="live-progress">
       <div className="spread">
-        <h2 id="progress-h">{job.dryRun ? 'Checking every row' : 'Importing'}</h2>
+        <h2 id="progress-h">{p.status === 'QUEUED' ? 'Waiting for its turn to start' : job.dryRun || p.status === 'VALIDATING' ? 'Checking every row' : 'Importing'}</h2>
         {onStatus ? null : <StatusBadge status={p.status} />}
       </div>
       <ProgressBar value={pct} label={job.dryRun ? 'Dry run progress' : 'Import progress'} />
