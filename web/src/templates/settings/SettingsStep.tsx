@@ -67,7 +67,7 @@ export function SettingsStep({ draft, onChange, onBack, onNext }: { draft: Draft
           {controls
             .filter((c) => c.kind !== 'checkbox')
             // what must be filled in first, then the rest in the schema's order
-            .sort((a, b) => Number(b.kind !== 'checkbox' && b.required) - Number(a.kind !== 'checkbox' && a.required))
+            .sort((a, b) => Number(b.required) - Number(a.required))
             .map((c) => (
               <ConfigControl key={c.key} control={c} value={draft.config[c.key]} invalid={invalid(c)} onChange={(v) => setConfig(c.key, v)} />
             ))}
