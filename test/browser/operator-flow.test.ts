@@ -174,6 +174,23 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await page.getByTestId('tracker-values').waitFor();
     await visible(page.getByTestId('tracker-values').getByText('12.5', { exact: true }));
     await look('Trackers-values');
+
+    // the same file again: the job fails, and its page says why and what to do
+    await page.getByRole('link', { name: 'Import a file', exact: true }).first().click();
+    await page.getByLabel('Template').selectOption({ label: 'Spend tracker, uploaded from the web (Trackers, version 1)' });
+    await page.getByTestId('file-input').setInputFiles(path.join(files, 'spend.csv'));
+    await page.getByRole('button', { name: 'Upload and preview' }).click();
+    await page.getByRole('button', { name: 'Import without checking' }).click();
+    await page.getByTestId('file-error').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('file-error').textContent()).toMatch(/imported already.*DUPLICATE_FILE.*What to do/s);
+    await look('Trackers-duplicate-file-failed');
+
+    // the saved template opens for editing with its version and its columns
+    await page.getByRole('link', { name: 'Templates', exact: true }).click();
+    await page.getByRole('link', { name: 'Spend tracker, uploaded from the web', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: /Edit template/ }).waitFor();
+    await visible(page.getByText(/Version 1\./));
+    await look('Trackers-template-edit');
   }, 180_000);
 
   it('Customer Promotion: template with a promotion identifier, import with live progress, a row fixed in the page', async () => {

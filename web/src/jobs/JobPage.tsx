@@ -91,7 +91,7 @@ export function JobPage({ id }: { id: string }) {
       {!running ? (
         <section className="card" aria-labelledby="summary-h">
           <h2 id="summary-h">Summary</h2>
-          <RowCounts job={job} />
+          {job.status === 'FAILED' && job.rows.total === 0 ? <p className="muted">No row was read.</p> : <RowCounts job={job} />}
           <ErrorCounts counts={job.errorCounts} />
           <div className="actions">
             {job.rows.rejected > 0 ? (

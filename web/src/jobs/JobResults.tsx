@@ -1,4 +1,6 @@
+import type { ReactNode } from 'react';
 import type { JobSummary } from '../api/types';
+import { hrefOf } from '../app/route';
 import type { RejectedRow } from '../fix-rows/build-csv';
 import { formatCount } from './progress-format';
 import { fileErrorHelp, ROW_ERROR_WORDS } from './words';
@@ -110,7 +112,7 @@ export function FileErrorExplained({ error }: { error: { code: string; message: 
     <div className="notice danger" role="alert" data-testid="file-error">
       <h2>{help.title}</h2>
       <p>
-        {error.message} <span className="muted small">(<code>{error.code}</code>)</span>
+        {withJobLinks(error.message)} <span className="muted small">(<code>{error.code}</code>)</span>
       </p>
       <p>
         <strong>What to do: </strong>
@@ -118,5 +120,20 @@ export function FileErrorExplained({ error }: { error: { code: string; message: 
       </p>
       <p className="small">Nothing from this file was written.</p>
     </div>
+  );
+}
+
+const JOB_ID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/;
+
+/** A message with each job id it names made a link to that job's page. */
+export function withJobLinks(message: string): ReactNode[] {
+  return message.split(JOB_ID).map((part, i) =>
+    i % 2 === 1 ? (
+      <a key={i} href={hrefOf({ page: 'job', id: part })}>
+        {part.slice(0, 8)}
+      </a>
+    ) : (
+      part
+    ),
   );
 }

@@ -52,7 +52,7 @@ export const FILE_ERROR_HELP = {
   MALFORMED_CSV: { title: 'The file cannot be read as CSV', todo: 'Open it in a spreadsheet and save it again as "CSV UTF-8". A quote that is never closed, at the line the message names, is the usual cause.' },
   ROW_LIMIT_EXCEEDED: { title: 'The file has more rows than the template allows', todo: 'Split the file into smaller files, or raise the row limit of the template.' },
   FILE_TOO_LARGE: { title: 'The file is larger than the server accepts', todo: 'Split the file into smaller files and import each.' },
-  DUPLICATE_FILE: { title: 'This file was imported already', todo: 'The message names the earlier job: open it to see what it did. If a job of this file is unfinished, resume or cancel it. To import the same file again on purpose, tick "Import it again anyway".' },
+  DUPLICATE_FILE: { title: 'This file was imported already', todo: 'Open the earlier job named above to see what it did; if it is unfinished, resume or cancel it there. To import the same file again on purpose, upload it again and tick "I want to import it again anyway" under its preview.' },
   PROMOTION_NAME_MISMATCH: { title: 'The promotion identifier belongs to a promotion with another name', todo: 'Open the template and either use the existing promotion\'s name, or choose another identifier (or none, to get a new one).' },
   DUPLICATE_COLUMN: { title: 'A column appears twice in the header', todo: 'Rename or remove one of the two columns so that each field reads one column, then import again.' },
 } as const satisfies Record<FileErrorCode, { title: string; todo: string }>;
