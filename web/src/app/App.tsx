@@ -102,7 +102,7 @@ export function App() {
       <header className="topbar">
         <div className="topbar-inner">
           <a className="brand" href="#/import">
-            <img src="/favicon.svg" alt="" />
+            <img src="/icon.svg" alt="" />
             Loyalty import
           </a>
           <nav className="nav" aria-label="Main">

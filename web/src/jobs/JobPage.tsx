@@ -73,7 +73,7 @@ export function JobPage({ id }: { id: string }) {
           </p>
         </Notice>
       ) : null}
-      {running ? <LiveProgress job={job} onFinished={setJob} onStatus={(status) => setJob((j) => (j && j.status !== status && !isFinished(status) ? { ...j, status: status as JobSummary['status'] } : j))} /> : null}
+      {running ? <LiveProgress job={job} onFinished={setJob} onStatus={(status) => status !== job.status && !isFinished(status) && void load()} /> : null}
       {job.status === 'INTERRUPTED' ? (
         <Notice tone="warning" title="This job was interrupted">
           <p>The server stopped while it ran. Resume it to finish: rows already written are not written twice.</p>

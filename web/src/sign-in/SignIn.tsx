@@ -31,7 +31,7 @@ export function SignIn({ error, onSignedIn }: { error: string | null; onSignedIn
   return (
     <main id="main" style={{ maxWidth: 480 }}>
       <div className="row" style={{ marginBottom: '1.5rem' }}>
-        <img src="/favicon.svg" alt="" width={36} height={36} />
+        <img src="/icon.svg" alt="" width={36} height={36} />
         <span style={{ fontWeight: 650, fontSize: '1.1rem' }}>Loyalty import</span>
       </div>
       <PageHeading title="Sign in" intro="Use the organisation id and the key your administrator gave you." />
