@@ -16,6 +16,7 @@ export type StoreKind = (typeof STORE_KINDS)[number];
 export interface TestApi {
   child: ChildProcess;
   url: string;
+  filesDir: string;
   admin: string;
   dir: string;
   location: string;
@@ -28,7 +29,7 @@ export interface TestApi {
 }
 
 /** Starts `loyalty-import serve` over a new SQLite file or a new PostgreSQL database. */
-export async function startTestApi(kind: StoreKind, options: { env?: Record<string, string>; args?: string[]; location?: string } = {}): Promise<TestApi> {
+export async function startTestApi(kind: StoreKind, options: { env?: Record<string, string>; args?: string[]; location?: string; filesDir?: string } = {}): Promise<TestApi> {
   ensureBuilt();
   const dir = tempDir('loyalty-api-');
   let location = options.location ?? path.join(dir, 'api.db');
@@ -50,7 +51,7 @@ export async function startTestApi(kind: StoreKind, options: { env?: Record<stri
   const adminKey = `admin-${randomBytes(16).toString('hex')}`;
   const child = spawn(process.execPath, [BIN, '--db', location, 'serve', '--port', '0', ...(options.args ?? [])], {
     cwd: dir,
-    env: { ...process.env, LOYALTY_DB: '', LOYALTY_ADMIN_KEY: adminKey, ...options.env },
+    env: { ...process.env, LOYALTY_DB: '', LOYALTY_ADMIN_KEY: adminKey, LOYALTY_FILES_DIR: options.filesDir ?? path.join(dir, 'files'), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -84,7 +85,8 @@ export async function startTestApi(kind: StoreKind, options: { env?: Record<stri
   return {
     child,
     url,
-    admin: adminKey,
+    filesDir: options.filesDir ?? path.join(dir, 'files'),
+    admin: options.env?.LOYALTY_ADMIN_KEY ?? adminKey,
     dir,
     location,
     output: () => output,
@@ -165,4 +167,30 @@ export async function waitForJob(t: TestApi, key: string, org: string, jobId: st
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${String(got.body.status)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The server-sent events of a job, read as they come until the stream ends. */
+export async function readEvents(t: { url: string }, key: string, org: string, jobId: string, onEvent?: (event: { event: string; data: Record<string, unknown> }) => void): Promise<Array<{ event: string; data: Record<string, unknown> }>> {
+  const response = await fetch(`${t.url}/api/orgs/${org}/jobs/${jobId}/events`, { headers: { authorization: `Bearer ${key}` } });
+  if (response.status !== 200 || !response.body) throw new Error(`events of ${jobId}: ${response.status}`);
+  const events: Array<{ event: string; data: Record<string, unknown> }> = [];
+  let buffer = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const name = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (name && data) {
+        const event = { event: name, data: JSON.parse(data) as Record<string, unknown> };
+        events.push(event);
+        onEvent?.(event);
+      }
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  return events;
 }

@@ -157,10 +157,18 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
     appError = toAppError(error);
   }
   if (appError.code === 'INTERNAL' || appError.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
-  // A refused upload is not read to its end: the connection closes instead.
-  if (!request.raw.complete) reply.header('connection', 'close');
+  // A refused request whose body was not read: a small body is read and dropped, so that the
+  // client, still sending it, gets the answer; a large one (an upload) closes the connection.
+  if (!request.raw.complete) {
+    const length = Number(request.headers['content-length']);
+    if (Number.isFinite(length) && length <= SMALL_BODY) request.raw.resume();
+    else reply.header('connection', 'close');
+  }
   return reply.code(appError.httpStatus).send({ error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) } });
 }
+
+/** A body small enough to read and drop rather than close the connection on. */
+const SMALL_BODY = 1024 * 1024;
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f6feb"/><path d="M9 8h4v12h10v4H9z" fill="#fff"/></svg>`;
 
