@@ -225,6 +225,23 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await look('Promotion-ledger');
   }, 240_000);
 
+  it('cancels a running import from its page', async () => {
+    const lines = ['Mobile,Till,Points'];
+    for (let r = 0; r < 100_000; r++) lines.push(`${mobileOf((r % 900) + 1)},${storeCode(r)}-T2,${(r % 70) + 1}`);
+    const file = path.join(files, 'to-cancel.csv');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    await page.getByRole('link', { name: 'Import a file', exact: true }).first().click();
+    await page.getByLabel('Template').selectOption({ label: 'Festive bonus, uploaded from the web (Customer Promotion, version 1)' });
+    await page.getByTestId('file-input').setInputFiles(file);
+    await page.getByRole('button', { name: 'Upload and preview' }).click();
+    await page.getByRole('button', { name: 'Import without checking' }).click();
+    await page.waitForFunction(`(document.querySelector('[data-testid="rows-done"]')?.textContent ?? '0').trim().charAt(0) !== '0'`, undefined, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel the import' }).click();
+    await page.getByRole('heading', { name: 'Summary' }).waitFor({ timeout: 60_000 });
+    await visible(page.getByText('Cancelled', { exact: true }));
+    await look('cancelled-import');
+  }, 180_000);
+
   it('reads well on a 390 px phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();

@@ -95,7 +95,7 @@ export function TrackerValuesPage() {
                   <td className="num">{v.itemId ?? '—'}</td>
                   <td className="num mono">{v.value}</td>
                   <td>
-                    <a href={hrefOf({ page: 'job', id: v.jobId })}>row {v.rowNumber} of a job</a>
+                    <a href={hrefOf({ page: 'job', id: v.jobId })}>row {v.rowNumber} of job {v.jobId.slice(0, 8)}</a>
                   </td>
                 </tr>
               ))}
