@@ -92,6 +92,11 @@ export function JobPage({ id }: { id: string }) {
         <section className="card" aria-labelledby="summary-h">
           <h2 id="summary-h">Summary</h2>
           {job.status === 'FAILED' && job.rows.total === 0 ? <p className="muted">No row was read.</p> : <RowCounts job={job} />}
+          {job.status === 'CANCELLED' && job.progress?.rowsTotal != null && job.progress.rowsTotal > job.rows.total ? (
+            <p style={{ marginTop: '1rem' }}>
+              Stopped after {formatCount(job.rows.total)} of {formatCount(job.progress.rowsTotal)} rows: the {formatCount(job.progress.rowsTotal - job.rows.total)} rows after them were not imported. The success report lists the rows that were.
+            </p>
+          ) : null}
           <ErrorCounts counts={job.errorCounts} />
           <div className="actions">
             {job.rows.rejected > 0 ? (
