@@ -18,6 +18,8 @@ export function JobPage({ id }: { id: string }) {
   const [job, setJob] = useState<JobSummary | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // a resumed job is INTERRUPTED until the server takes it up again: follow it meanwhile
+  const [resumed, setResumed] = useState(false);
 
   const load = useCallback(() => getJob(api, id).then(setJob, (e) => setError(describeError(e))), [api, id]);
   useEffect(() => {
@@ -38,14 +40,16 @@ export function JobPage({ id }: { id: string }) {
   const download = (which: 'errors' | 'success') => act(() => downloadReport(api, id, which));
 
   if (!job) return error ? <Notice tone="danger" title="This job could not be opened">{<p>{error}</p>}</Notice> : <Loading what="the job" />;
-  const running = !isFinished(job.status) && job.status !== 'INTERRUPTED';
+  const running = !isFinished(job.status) && (job.status !== 'INTERRUPTED' || resumed);
   const source = job.sourceJobId ?? linkedSource(job.jobId);
   const profile = profiles.find((p) => p.key === job.profile);
-  const w = statusWords(job.status);
+  // a resumed job stays INTERRUPTED until the server takes it up: show it as waiting
+  const shownStatus = resumed && job.status === 'INTERRUPTED' ? 'QUEUED' : job.status;
+  const w = statusWords(shownStatus);
   return (
     <>
       <PageHeading title={`${job.dryRun ? 'Dry run' : 'Import'} of “${job.file?.name ?? 'file'}”`} intro={w.explain}>
-        <StatusBadge status={job.status} />
+        <StatusBadge status={shownStatus} />
       </PageHeading>
       {error ? (
         <Notice tone="danger" focus>
@@ -73,12 +77,21 @@ export function JobPage({ id }: { id: string }) {
           </p>
         </Notice>
       ) : null}
-      {running ? <LiveProgress job={job} onFinished={setJob} onStatus={(status) => status !== job.status && !isFinished(status) && void load()} /> : null}
-      {job.status === 'INTERRUPTED' ? (
+      {running ? <LiveProgress job={job} onFinished={(j) => {
+            setResumed(false);
+            setJob(j);
+          }} onStatus={(status) => status !== job.status && !isFinished(status) && void load()} /> : null}
+      {job.status === 'INTERRUPTED' && !resumed ? (
         <Notice tone="warning" title="This job was interrupted">
           <p>The server stopped while it ran. Resume it to finish: rows already written are not written twice.</p>
           <div className="actions">
-            <button type="button" className="btn" disabled={busy} onClick={() => act(async () => setJob(readJob(await api.post(api.orgPath(`/jobs/${encodeURIComponent(id)}/resume`)))))}>
+            <button type="button" className="btn" disabled={busy} onClick={() =>
+                act(async () => {
+                  const next = readJob(await api.post(api.orgPath(`/jobs/${encodeURIComponent(id)}/resume`)));
+                  setResumed(true);
+                  setJob(next);
+                })
+              }>
               Resume
             </button>
             <button type="button" className="btn danger" disabled={busy} onClick={() => act(async () => setJob(readJob(await api.post(api.orgPath(`/jobs/${encodeURIComponent(id)}/cancel`)))))}>
