@@ -22,6 +22,8 @@ export interface DemoServer {
   dir: string;
   output(): string;
   stop(): Promise<void>;
+  /** Stops the server (running jobs become INTERRUPTED) and starts it again on the same store; null for a server not started here. */
+  restart: (() => Promise<void>) | null;
 }
 
 async function freePort(): Promise<number> {
@@ -44,7 +46,7 @@ export async function startDemoServer(): Promise<DemoServer> {
   if (given) {
     const [url, key, org = 'demo'] = given.split(',');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-browser-'));
-    return { url: url!, key: key!, org, dir, output: () => '', stop: async () => {} };
+    return { url: url!, key: key!, org, dir, output: () => '', stop: async () => {}, restart: null };
   }
   const cli = path.join(ROOT, 'bin/loyalty-import.js');
   const web = path.join(ROOT, 'web/dist/index.html');
@@ -58,41 +60,57 @@ export async function startDemoServer(): Promise<DemoServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, LOYALTY_DB: path.join(dir, 'loyalty.db') };
   delete env.LOYALTY_ADMIN_KEY;
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--demo', '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  let key: string | null = null;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`serve --demo exited (${child.exitCode}):\n${out}`);
-    key = /Org key of[^:\n]*:\s*(\S+)/i.exec(out)?.[1] ?? null;
-    if (key) {
-      try {
-        const res = await fetch(`${url}/api/health`);
-        if (res.ok) break;
-      } catch {
-        // not listening yet
+  let out = '';
+  let child: ChildProcess;
+  const launch = async (): Promise<string | null> => {
+    child = spawn(process.execPath, [cli, 'serve', '--demo', '--port', String(port), '--host', '127.0.0.1'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let mine = '';
+    child.stdout!.on('data', (b: Buffer) => {
+      mine += b.toString();
+      out += b.toString();
+    });
+    child.stderr!.on('data', (b: Buffer) => {
+      mine += b.toString();
+      out += b.toString();
+    });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`serve --demo exited (${child.exitCode}):\n${out}`);
+      const found = /Org key of[^:\n]*:\s*(\S+)/i.exec(mine)?.[1] ?? null;
+      if (found) {
+        try {
+          const res = await fetch(`${url}/api/health`);
+          if (res.ok) return found;
+        } catch {
+          // not listening yet
+        }
       }
+      await new Promise((r) => setTimeout(r, 200));
     }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    return null;
+  };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    });
+  const key = await launch();
   if (!key) throw new Error(`serve --demo printed no key within 60 s:\n${out}`);
   const org = /Org key of "([^"]+)"/i.exec(out)?.[1] ?? 'demo';
   return {
     url,
-    key: key.replace(/[",]$/g, ''),
+    key,
     org,
     dir,
     output: () => out,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+    stop,
+    restart: async () => {
+      await stop();
+      if (!(await launch())) throw new Error(`serve --demo did not start again:\n${out}`);
+    },
   };
 }
 

@@ -242,6 +242,40 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await look('cancelled-import');
   }, 180_000);
 
+  it('shows an import the server stopped as interrupted, and resumes it', async () => {
+    if (!server.restart) return console.warn('not run: the suite drives a server it did not start');
+    const lines = ['Mobile,Till,Points'];
+    for (let r = 0; r < 80_000; r++) lines.push(`${mobileOf((r % 900) + 1)},${storeCode(r + 3)}-T1,${(r % 80) + 1}`);
+    const file = path.join(files, 'to-resume.csv');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    await page.getByRole('link', { name: 'Import a file', exact: true }).first().click();
+    await page.getByLabel('Template').selectOption({ label: 'Festive bonus, uploaded from the web (Customer Promotion, version 1)' });
+    await page.getByTestId('file-input').setInputFiles(file);
+    await page.getByRole('button', { name: 'Upload and preview' }).click();
+    await page.getByRole('button', { name: 'Import without checking' }).click();
+    await page.waitForFunction(`(document.querySelector('[data-testid="rows-done"]')?.textContent ?? '0').trim().charAt(0) !== '0'`, undefined, { timeout: 60_000 });
+    await server.restart();
+    await page.reload();
+    await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
+    await look('interrupted-import');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.waitForTimeout(2000);
+    await look('resumed-import-following');
+    await page.getByTestId('live-progress').waitFor();
+    await page
+      .getByRole('heading', { name: 'Summary' })
+      .waitFor({ timeout: 170_000 })
+      .catch(async (e: unknown) => {
+        await look('resumed-import-not-finished');
+        console.error(server.output().slice(-4000));
+        throw e;
+      });
+    await visible(page.getByText('Completed', { exact: true }));
+    const imported = await page.getByTestId('row-counts').textContent();
+    expect(imported).toContain('Imported80,000');
+    await look('resumed-import-completed');
+  }, 240_000);
+
   it('reads well on a 390 px phone', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();
