@@ -1,0 +1,131 @@
+import { useCallback, useEffect, useState } from 'react';
+import { describeError } from '../api/client';
+import type { JobSummary } from '../api/types';
+import { useApp } from '../app/context';
+import { hrefOf } from '../app/route';
+import { Empty, formatDateTime, Loading, Notice, PageHeading, StatusBadge } from '../components/ui';
+import { readJob } from './job-api';
+import { formatCount } from './progress-format';
+import { isRunning, STATUS_WORDS } from './words';
+
+/** Job history, newest first, a page at a time, filterable by status. */
+export function JobList() {
+  const { api } = useApp();
+  const [jobs, setJobs] = useState<JobSummary[] | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(
+    async (after: string | null) => {
+      const q = new URLSearchParams({ limit: '25' });
+      if (status) q.set('status', status);
+      if (after) q.set('cursor', after);
+      try {
+        const d = await api.get<{ jobs?: unknown[]; nextCursor?: string | null }>(api.orgPath(`/jobs?${q}`));
+        const page = (Array.isArray(d) ? d : (d.jobs ?? [])).map(readJob);
+        setJobs((prev) => (after && prev ? [...prev, ...page] : page));
+        setCursor(Array.isArray(d) ? null : (d.nextCursor ?? null));
+      } catch (e) {
+        setError(describeError(e));
+      }
+    },
+    [api, status],
+  );
+
+  useEffect(() => {
+    setJobs(null);
+    void load(null);
+  }, [load]);
+
+  // while a job runs, refresh the first page now and then
+  useEffect(() => {
+    if (!jobs?.some((j) => isRunning(j.status))) return;
+    const t = setTimeout(() => void load(null), 3000);
+    return () => clearTimeout(t);
+  }, [jobs, load]);
+
+  return (
+    <>
+      <PageHeading title="Jobs" intro="Every file checked or imported, newest first. Open a job for its details and its reports.">
+        <a className="btn" href={hrefOf({ page: 'import', templateId: null })}>
+          Import a file
+        </a>
+      </PageHeading>
+      <div className="field" style={{ maxWidth: 320 }}>
+        <label htmlFor="status-filter">Show</label>
+        <select id="status-filter" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <option value="">All jobs</option>
+          {Object.entries(STATUS_WORDS).map(([k, w]) => (
+            <option key={k} value={k}>
+              {w.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {error ? <Notice tone="danger" title="Jobs could not be loaded">{<p>{error}</p>}</Notice> : null}
+      {!jobs && !error ? <Loading what="jobs" /> : null}
+      {jobs && jobs.length === 0 ? (
+        <div className="card">
+          <Empty title={status ? 'No job with this status' : 'No jobs yet'}>
+            <p>{status ? 'Choose "All jobs" to see the others.' : 'Import a file and its job appears here.'}</p>
+            {status ? null : (
+              <a className="btn" href={hrefOf({ page: 'import', templateId: null })}>
+                Import a file
+              </a>
+            )}
+          </Empty>
+        </div>
+      ) : null}
+      {jobs && jobs.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="job-list">
+            <caption className="sr-only">Jobs, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">
+                  Rows
+                </th>
+                <th scope="col" className="num">
+                  Rejected
+                </th>
+                <th scope="col" className="hide-narrow">
+                  Started
+                </th>
+                <th scope="col" className="hide-narrow">
+                  Finished
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {jobs.map((j) => (
+                <tr key={j.jobId}>
+                  <td>
+                    <a href={hrefOf({ page: 'job', id: j.jobId })}>{j.file?.name ?? j.jobId.slice(0, 8)}</a>
+                    <div className="small muted">{j.dryRun ? 'Dry run' : 'Import'}</div>
+                  </td>
+                  <td>
+                    <StatusBadge status={j.status} />
+                  </td>
+                  <td className="num">{formatCount(j.rows.total)}</td>
+                  <td className="num">{formatCount(j.rows.rejected)}</td>
+                  <td className="hide-narrow">{formatDateTime(j.startedAt ?? j.createdAt)}</td>
+                  <td className="hide-narrow">{formatDateTime(j.finishedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {cursor ? (
+        <div className="actions">
+          <button type="button" className="btn secondary" onClick={() => void load(cursor)}>
+            Show older jobs
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
