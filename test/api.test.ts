@@ -229,6 +229,20 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect(events.text).toMatch(/^event: status\ndata: \{.*"status":"COMPLETED_WITH_ERRORS".*\}\n\n$/);
   });
 
+  it('links a job of fixed rows to the job they came from (sourceJobId), and refuses a source job the org does not have', async () => {
+    const { org, key } = await newOrg();
+    await call(t, 'POST', `/api/orgs/${org}/templates`, { key, json: spendTemplate() });
+    const first = await call(t, 'POST', `/api/orgs/${org}/jobs`, { key, json: { fileId: await upload(org, key, SPEND_CSV), template: 'Spend tracker', dryRun: true } });
+    const fixedFile = await upload(org, key, SPEND_CSV);
+    const linked = await call(t, 'POST', `/api/orgs/${org}/jobs`, { key, json: { fileId: fixedFile, template: 'Spend tracker', dryRun: true, sourceJobId: first.body.jobId } });
+    expect(linked.status).toBe(202);
+    expect(linked.body.sourceJobId).toBe(first.body.jobId);
+    const shown = await call(t, 'GET', `/api/orgs/${org}/jobs/${String(linked.body.jobId)}`, { key });
+    expect(shown.body.sourceJobId).toBe(first.body.jobId);
+    const unknown = await call(t, 'POST', `/api/orgs/${org}/jobs`, { key, json: { fileId: fixedFile, template: 'Spend tracker', sourceJobId: 'no-such-job' } });
+    expect(unknown.status).toBe(404);
+  });
+
   it('refuses a job of a file or template that is not there (404) and a malformed request field by field (400)', async () => {
     const { org, key } = await newOrg();
     await call(t, 'POST', `/api/orgs/${org}/templates`, { key, json: spendTemplate() });

@@ -40,6 +40,8 @@ export interface StartJobRequest {
   template: string;
   dryRun?: boolean;
   allowDuplicate?: boolean;
+  /** The job whose rejected rows, fixed, the file holds (of the same org). */
+  sourceJobId?: string;
 }
 
 /** The org's upload, or NOT_FOUND. */
@@ -55,7 +57,9 @@ export async function startJob(ctx: AppContext, background: BackgroundJobs, orgI
   await requireUpload(ctx, orgId, request.fileId);
   const template = await ctx.store.findTemplate(orgId, request.template);
   if (!template) throw new AppError('NOT_FOUND', `Org "${orgId}" has no template named or with id "${request.template}"; GET /api/orgs/${orgId}/templates lists them`);
+  if (request.sourceJobId !== undefined) await getOrgJob(ctx, orgId, request.sourceJobId);
   const job = await createJob(ctx.store, {
+    sourceJobId: request.sourceJobId,
     orgId,
     template: template.id,
     fileId: request.fileId,

@@ -119,6 +119,7 @@ export const jobRequest = z.object({
   template: z.string().min(1).describe("A saved template's id or name: the job runs its current version"),
   dryRun: z.boolean().default(false),
   allowDuplicate: z.boolean().default(false),
+  sourceJobId: z.string().min(1).optional().describe("The job whose rejected rows, fixed, this file holds: the new job links to it (the job document's sourceJobId)"),
 });
 export const importRequest = z.object({ allowDuplicate: z.boolean().default(false) }).optional();
 
