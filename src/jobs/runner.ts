@@ -88,11 +88,7 @@ export async function createJob(store: Store, request: NewJobRequest): Promise<J
     if (!file) throw new JobNotFoundError(`Org "${org.id}" has no uploaded file "${request.fileId}"; upload it again`);
     fileName = file.name;
   } else {
-    try {
-      file = await copyIntoStore(store, org.id, request.filePath, request.maxFileBytes);
-    } catch (error) {
-      throw error;
-    }
+    file = await copyIntoStore(store, org.id, request.filePath, request.maxFileBytes);
     fileName = path.basename(request.filePath);
   }
   return store.createJob({
