@@ -75,7 +75,7 @@ async function pgAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 async function loadBase(location: string): Promise<void> {
-  const store = await openStore(location);
+  const store = await openStore(location, { create: true });
   try {
     await loadReferenceData(generateOrg(ORG, CUSTOMERS), store);
     await saveTemplate(generatedTrackersTemplate(ORG), store);
