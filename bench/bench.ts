@@ -73,7 +73,7 @@ if (server) psql(server, `create database ${pgName}`);
 const csvFile = path.join(dir, `${profile}.csv`);
 
 let t = performance.now();
-const store = await openStore(dbFile);
+const store = await openStore(dbFile, { create: true });
 const org = generateOrg('bench', customers);
 await loadReferenceData(org, store);
 const orgLoadSeconds = (performance.now() - t) / 1000;
