@@ -330,7 +330,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   if (earlier) {
     throw new FileError(
       'DUPLICATE_FILE',
-      `The same file was imported with this template version by job ${earlier.id} (${earlier.fileName}, ${earlier.createdAt}); pass --allow-duplicate to import it again`,
+      `The same file was imported with this template version by job ${earlier.id} (${earlier.fileName}, ${earlier.createdAt}); to import it again on purpose, allow duplicates (\`--allow-duplicate\` on the command line, \`"allowDuplicate": true\` in the API)`,
     );
   }
   await store.updateJob(job.id, {
