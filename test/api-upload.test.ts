@@ -114,8 +114,8 @@ describe.each(STORE_KINDS)('uploads on %s', { timeout: 240_000 }, (kind) => {
   });
 
   it('refuses a declared length over the limit before reading the body', async () => {
-    // The server answers as soon as it has the headers and closes the connection: a client still
-    // sending the body may meet a closed pipe, which must not hide the answer.
+    // The request declares 3 MB and sends a few bytes of it: the answer comes from the headers
+    // alone, before the rest of the body is sent (it never is).
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = http.request(`${small.url}/api/orgs/acme/files?name=big.csv`, {
         method: 'POST',
@@ -126,14 +126,16 @@ describe.each(STORE_KINDS)('uploads on %s', { timeout: 240_000 }, (kind) => {
         response.setEncoding('utf8').on('data', (chunk: string) => {
           text += chunk;
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, body: text });
+          request.destroy();
+        });
       });
-      request.on('error', (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
-      });
-      request.end(Buffer.alloc(3 * MB, 65));
+      request.on('error', reject);
+      request.write(Buffer.alloc(1024, 65));
     });
     expect(status).toBe(413);
     expect((JSON.parse(body) as { error: { code: string } }).error.code).toBe('FILE_TOO_LARGE');
   });
+
 });
