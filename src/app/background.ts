@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { sweepExpiredFiles } from '../jobs/files.js';
 import { runJobInThread } from '../jobs/run-in-thread.js';
 import type { JobRecord } from '../store/port.js';
 import type { AppContext } from './context.js';
@@ -33,8 +34,10 @@ export class BackgroundJobs {
     this.events.setMaxListeners(0);
   }
 
-  /** Takes up the jobs left QUEUED by an earlier run of the server. */
+  /** Takes up the jobs left QUEUED by an earlier run of the server, and removes expired uploads. */
   async start(): Promise<number> {
+    // Uploads that no unfinished job reads are kept for a while (a dry run's import), not forever.
+    await sweepExpiredFiles(this.ctx.store).catch((error) => this.options.log('removing expired uploads failed', error));
     const queued = await this.ctx.store.jobsWithStatus(['QUEUED']);
     for (const job of queued) this.enqueue(job.id);
     return queued.length;
