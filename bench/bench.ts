@@ -4,27 +4,44 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../src/demo/generate.js';
+import {
+  generatedPromotionTemplate,
+  generatedTrackersTemplate,
+  generateOrg,
+  realPromotionTemplate,
+  realTrackersTemplate,
+  writePromotionFile,
+  writeRealPromotionFile,
+  writeRealTrackersFile,
+  writeTrackersFile,
+} from '../src/demo/generate.js';
+import { PHASES, type PhaseTimes } from '../src/jobs/phases.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { openStore } from '../src/store/open.js';
 import { saveTemplate } from '../src/templates/service.js';
 
 /**
- * `npm run bench -- --customers N --rows M [--profile trackers|promotion] [--db postgres://HOST/] [--json]`: an org of N
- * customers and N transactions, a Trackers (or Customer Promotion) file of M rows, one in 33
- * invalid, imported end to end on a SQLite file as `loyalty-import import` runs it, against the
- * floor of the same file put into an unindexed table by `sqlite3 .import`.
+ * `npm run bench`: an org of N customers and N transactions, a Trackers (or Customer Promotion)
+ * file of M rows, about one in 33 invalid, imported end to end as `loyalty-import import` runs
+ * it, against the floor of the same file put into an unindexed table by the store's own bulk
+ * loader (`sqlite3 .import`, `psql \copy`), with a breakdown of where the import's time went.
  */
 
-const USAGE = `Usage: npm run bench -- [--customers N] [--rows M] [--profile trackers|promotion] [--db postgres://HOST/] [--json] [--keep]
+const USAGE = `Usage: npm run bench -- [--customers N] [--rows M] [--profile trackers|promotion] [--shape real|friendly]
+                       [--dry-run] [--db postgres://HOST/] [--json] [--keep]
 
 Loads an org of N customers (default 1,000,000), writes a Trackers or Customer Promotion file of
-M rows (default 1,000,000; one row in 33 invalid), imports it as \`loyalty-import import\` does,
-and compares the time with the store's own bulk loader on the same file.
+M rows (default 1,000,000; about one row in 33 invalid), imports it as \`loyalty-import import\`
+does, and compares the time with the store's own bulk loader on the same file. Prints rows/s,
+peak memory, the ratio to the floor, and where the time went.
 
   --customers N   customers and transactions in the org
   --rows M        rows in the file
   --profile P     trackers (default) or promotion
+  --shape S       real (default): a point-of-sale export, each row a random customer, national
+                  mobiles with appendCountryCode, dates with and without a time, the invalid rows
+                  at random places; friendly: international mobiles, customers in table order
+  --dry-run       also time a dry run of the same file, before the import
   --db URL        measure a PostgreSQL server (a new database on it) instead of a SQLite file
   --json          print the measurements as one JSON document
   --keep          keep the generated file and the store (the SQLite file, or the PostgreSQL database)
@@ -38,6 +55,8 @@ function parseCommandLine() {
         customers: { type: 'string', default: '1000000' },
         rows: { type: 'string', default: '1000000' },
         profile: { type: 'string', default: 'trackers' },
+        shape: { type: 'string', default: 'real' },
+        'dry-run': { type: 'boolean', default: false },
         db: { type: 'string' },
         json: { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
@@ -57,6 +76,9 @@ if (values.help) {
 }
 const profile = values.profile;
 if (profile !== 'trackers' && profile !== 'promotion') throw new Error(`--profile is trackers or promotion, not "${profile}"`);
+const shape = values.shape;
+if (shape !== 'real' && shape !== 'friendly') throw new Error(`--shape is real or friendly, not "${shape}"`);
+const real = shape === 'real';
 const customers = Number(values.customers);
 const rows = Number(values.rows);
 const say = (s: string) => {
@@ -78,24 +100,41 @@ const org = generateOrg('bench', customers);
 await loadReferenceData(org, store);
 const orgLoadSeconds = (performance.now() - t) / 1000;
 say(`org load: ${customers} customers and transactions in ${orgLoadSeconds.toFixed(1)} s`);
-const saved = await saveTemplate(profile === 'trackers' ? generatedTrackersTemplate('bench') : generatedPromotionTemplate('bench'), store);
+const template =
+  profile === 'trackers' ? (real ? realTrackersTemplate('bench') : generatedTrackersTemplate('bench')) : real ? realPromotionTemplate('bench') : generatedPromotionTemplate('bench');
+const saved = await saveTemplate(template, store);
 await store.close();
 
 t = performance.now();
-const expected = profile === 'trackers' ? await writeTrackersFile(csvFile, rows, customers) : await writePromotionFile(csvFile, rows, customers);
-say(`file: ${rows} rows, ${(fs.statSync(csvFile).size / 1024 / 1024).toFixed(1)} MB, written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-
-const child = spawnSync(process.execPath, [path.join(here, 'import-child.js'), dbFile, csvFile, 'bench', saved.id], { encoding: 'utf8', maxBuffer: 1 << 24 });
-if (child.status !== 0) {
-  process.stderr.write(child.stderr);
-  throw new Error(`the import process exited with ${child.status}`);
-}
-const result = JSON.parse(child.stdout.trim()) as { seconds: number; peakRssMb: number; summary: { status: string; rows: Record<string, number>; errorCounts: Record<string, number> } };
-say(`import: ${result.summary.status}, rows ${JSON.stringify(result.summary.rows)} in ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+const write = profile === 'trackers' ? (real ? writeRealTrackersFile : writeTrackersFile) : real ? writeRealPromotionFile : writePromotionFile;
+const expected = await write(csvFile, rows, customers);
+say(`file: ${rows} rows (${shape}), ${(fs.statSync(csvFile).size / 1024 / 1024).toFixed(1)} MB, written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const expectedRejected = Object.values(expected).reduce((a, b) => a + b, 0);
-if (result.summary.rows.rejected !== expectedRejected) {
-  throw new Error(`expected ${expectedRejected} rejected rows (${JSON.stringify(expected)}), got ${JSON.stringify(result.summary.errorCounts)}`);
+
+interface Measured {
+  seconds: number;
+  peakRssMb: number;
+  phases: PhaseTimes;
+  summary: { status: string; rows: Record<string, number>; errorCounts: Record<string, number> };
 }
+
+/** One job in a process of its own, so that its peak memory is the job's alone. */
+function measure(mode: 'import' | 'dry-run'): Measured {
+  const child = spawnSync(process.execPath, [path.join(here, 'import-child.js'), dbFile, csvFile, 'bench', saved.id, mode], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (child.status !== 0) {
+    process.stderr.write(child.stderr);
+    throw new Error(`the ${mode} process exited with ${child.status}`);
+  }
+  const result = JSON.parse(child.stdout.trim()) as Measured;
+  say(`${mode}: ${result.summary.status}, rows ${JSON.stringify(result.summary.rows)} in ${result.seconds.toFixed(2)} s, peak RSS ${result.peakRssMb.toFixed(0)} MB`);
+  if (result.summary.rows.rejected !== expectedRejected) {
+    throw new Error(`expected ${expectedRejected} rejected rows (${JSON.stringify(expected)}), got ${JSON.stringify(result.summary.errorCounts)}`);
+  }
+  return result;
+}
+
+const dryRun = values['dry-run'] ? measure('dry-run') : null;
+const result = measure('import');
 
 let floorSeconds: number | null = null;
 try {
@@ -125,17 +164,33 @@ const out = {
   peakRssMb: round(result.peakRssMb),
   floorSeconds: floorSeconds === null ? null : round(floorSeconds),
   floorRatio: floorSeconds === null ? null : round(result.seconds / floorSeconds),
+  shape,
+  dryRunSeconds: dryRun ? round(dryRun.seconds) : null,
+  dryRunPeakRssMb: dryRun ? round(dryRun.peakRssMb) : null,
+  phasesSeconds: Object.fromEntries(Object.entries(result.phases).map(([k, v]) => [k, round(v / 1000)])),
   orgLoadSeconds: round(orgLoadSeconds),
   status: result.summary.status,
   rejected: result.summary.rows.rejected,
 };
 if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-else process.stdout.write(`${rows} rows in ${out.seconds} s: ${out.rowsPerSecond} rows/s, peak RSS ${out.peakRssMb} MB, ${out.floorRatio ?? '?'}× the ${server ? 'psql \\copy' : 'sqlite3 .import'} floor\n`);
+else {
+  process.stdout.write(`${rows} rows in ${out.seconds} s: ${out.rowsPerSecond} rows/s, peak RSS ${out.peakRssMb} MB, ${out.floorRatio ?? '?'}× the ${server ? 'psql \\copy' : 'sqlite3 .import'} floor\n`);
+  process.stdout.write(breakdown(result.phases, result.seconds));
+  if (dryRun) process.stdout.write(`dry run: ${out.dryRunSeconds} s (${round(dryRun.seconds / result.seconds)}× the import), peak RSS ${out.dryRunPeakRssMb} MB\n`);
+}
 if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 else say(`kept: ${dir}`);
 
 function psql(url: string, command: string): void {
   execFileSync('psql', [url.includes('/', 'postgres://'.length) ? url : `${url}/postgres`, '-q', '-v', 'ON_ERROR_STOP=1', '-c', command], { stdio: 'ignore' });
+}
+
+/** Where the job's time went, as the job thread measured it; the rest is the file's copy into the store and the thread's start. */
+function breakdown(phases: PhaseTimes, seconds: number): string {
+  const total = seconds * 1000;
+  const measured = PHASES.reduce((sum, p) => sum + phases[p], 0);
+  const line = (name: string, ms: number) => `  ${name.padEnd(8)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${((ms / total) * 100).toFixed(0).padStart(3)}%\n`;
+  return `where the time went:\n${PHASES.map((p) => line(p, phases[p])).join('')}${line('setup', total - measured)}${line('(gc)', phases.gc)}`;
 }
 
 function round(n: number): number {

@@ -184,6 +184,125 @@ export function generatedTrackersTemplate(orgId: string, name = 'Spend tracker, 
   };
 }
 
+/**
+ * A deterministic pseudo-random sequence in [0, 1) (mulberry32): the same seed gives the same
+ * file, so that a benchmark's runs and a test's expectations agree.
+ */
+export function randomSequence(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Customers 1…`customers` in a random order, again and again: the customer of each row of a file. */
+function* shuffledCustomers(customers: number, random: () => number): Generator<number> {
+  const order = new Int32Array(customers);
+  for (;;) {
+    for (let i = 0; i < customers; i++) order[i] = i + 1;
+    for (let i = customers - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    yield* order;
+  }
+}
+
+/** A customer's mobile as a point-of-sale export writes it: ten national digits, no country code. */
+export function nationalMobileOf(userId: number): string {
+  return String(9_000_000_000 + userId);
+}
+
+/**
+ * Writes a Trackers file shaped like a point-of-sale export (header: Mobile, Bill No, Date, Store,
+ * Value): each row is a random customer's transaction, mobiles are national, half the dates have
+ * no time (ISO 8601, `2025-03-04` or `2025-03-04 10:15:00`), and about one row in `invalidEvery`,
+ * at random places, is invalid. Returns the expected count of rejections per code.
+ */
+export async function writeRealTrackersFile(file: string, rows: number, customers: number, invalidEvery = 33, seed = 1): Promise<Record<string, number>> {
+  const out = lineWriter(file);
+  await out.line('Mobile,Bill No,Date,Store,Value');
+  const random = randomSequence(seed);
+  const customersInOrder = shuffledCustomers(customers, random);
+  const expected: Record<string, number> = {};
+  let invalid = 0;
+  const accepted = new Uint8Array(customers + 1);
+  for (let r = 0; r < rows; r++) {
+    const u = customersInOrder.next().value as number;
+    const t = transactionDateOf(u);
+    let mobile = nationalMobileOf(u);
+    let bill = `B-${u}`;
+    let date = r % 2 === 0 ? t.iso.slice(0, 10) : t.iso.replace('T', ' ');
+    let store = storeCode(u);
+    let value = `${(r % 900) + 10}.25`;
+    if (random() * invalidEvery < 1) {
+      const kind = GENERATED_INVALID_KINDS[invalid++ % GENERATED_INVALID_KINDS.length]!;
+      expected[kind] = (expected[kind] ?? 0) + 1;
+      if (kind === 'CUSTOMER_NOT_FOUND') mobile = String(8_000_000_000 + u);
+      else if (kind === 'INVALID_NUMBER') value = '"12,5"';
+      else if (kind === 'STORE_NOT_FOUND') store = 'S999';
+      else if (kind === 'TRANSACTION_NOT_FOUND') bill = `X-${u}`;
+      else if (kind === 'INVALID_DATE') date = '2025-02-31';
+      else mobile = '';
+    } else if (accepted[u]) {
+      expected.DUPLICATE_IN_FILE = (expected.DUPLICATE_IN_FILE ?? 0) + 1;
+    } else {
+      accepted[u] = 1;
+    }
+    await out.line(`${mobile},${bill},${date},${store},${value}`);
+  }
+  await out.close();
+  return expected;
+}
+
+/** The template point-of-sale shaped Trackers files are made for: national mobiles, ISO dates. */
+export function realTrackersTemplate(orgId: string, name = 'Spend tracker, POS export') {
+  return {
+    org: orgId,
+    name,
+    profile: 'TRACKERS',
+    mapping: { customer: 'Mobile', trackedValue: 'Value' },
+    config: { customerIdentifier: 'MOBILE', appendCountryCode: true, billIdentification: 'STANDARD_FIELDS', tracker: 'Spend 2025' },
+  };
+}
+
+/**
+ * Writes a Customer Promotion file shaped like a real export (header: Mobile, Till, Points):
+ * random customers, national mobiles, about one row in `invalidEvery` invalid at random places.
+ * Returns the expected count of rejections per code.
+ */
+export async function writeRealPromotionFile(file: string, rows: number, customers: number, invalidEvery = 33, seed = 1): Promise<Record<string, number>> {
+  const out = lineWriter(file);
+  await out.line('Mobile,Till,Points');
+  const random = randomSequence(seed);
+  const customersInOrder = shuffledCustomers(customers, random);
+  const expected: Record<string, number> = {};
+  let invalid = 0;
+  for (let r = 0; r < rows; r++) {
+    const u = customersInOrder.next().value as number;
+    let mobile = nationalMobileOf(u);
+    let till = r % 2 === 0 ? `${storeCode(u)}-T1` : storeCode(u);
+    let points = `${(r % 500) + 1}.${r % 10}`;
+    if (random() * invalidEvery < 1) {
+      const kind = GENERATED_PROMOTION_INVALID_KINDS[invalid++ % GENERATED_PROMOTION_INVALID_KINDS.length]!;
+      expected[kind] = (expected[kind] ?? 0) + 1;
+      if (kind === 'CUSTOMER_NOT_FOUND') mobile = String(8_000_000_000 + u);
+      else if (kind === 'INVALID_POINTS') points = r % 2 === 0 ? '0' : '-5';
+      else if (kind === 'STORE_NOT_FOUND') till = 'T-UNKNOWN';
+      else points = '';
+    }
+    await out.line(`${mobile},${till},${points}`);
+  }
+  await out.close();
+  return expected;
+}
+
 /** The kinds of invalid row a generated Customer Promotion file mixes in, in turn. */
 export const GENERATED_PROMOTION_INVALID_KINDS = ['CUSTOMER_NOT_FOUND', 'INVALID_POINTS', 'STORE_NOT_FOUND', 'MISSING_VALUE'] as const;
 
@@ -225,4 +344,10 @@ export function generatedPromotionTemplate(orgId: string, name = 'Festive bonus 
     mapping: { customer: 'Mobile', storeCode: 'Till' },
     config: { customerIdentifier: 'MOBILE', promotionName: 'Festive bonus', expiryStrategy: '365 days' },
   };
+}
+
+/** The template real-shaped Customer Promotion files are made for: national mobiles. */
+export function realPromotionTemplate(orgId: string, name = 'Festive bonus points, CRM export') {
+  const template = generatedPromotionTemplate(orgId, name);
+  return { ...template, config: { ...template.config, appendCountryCode: true } };
 }

@@ -1,9 +1,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/open.js';
+import { noPhaseTimes } from './phases.js';
 import { runJob } from './runner.js';
 
 /** The worker side of `runJobInThread`: opens the store, runs the job, reports progress and the end. */
-const { location, jobId, chunkRows, maxFileBytes } = workerData as { location: string; jobId: string; chunkRows?: number; maxFileBytes?: number };
+const { location, jobId, chunkRows, maxFileBytes, measure } = workerData as { location: string; jobId: string; chunkRows?: number; maxFileBytes?: number; measure?: boolean };
 const port = parentPort!;
 const stop = new AbortController();
 port.on('message', (m: { stop?: boolean }) => {
@@ -12,8 +13,9 @@ port.on('message', (m: { stop?: boolean }) => {
 try {
   const store = await openStore(location, { readerThread: true });
   try {
-    const job = await runJob(store, jobId, { chunkRows, maxFileBytes, signal: stop.signal, onProgress: (progress) => port.postMessage({ progress }) });
-    port.postMessage({ job });
+    const phases = measure ? noPhaseTimes() : undefined;
+    const job = await runJob(store, jobId, { chunkRows, maxFileBytes, phases, signal: stop.signal, onProgress: (progress) => port.postMessage({ progress }) });
+    port.postMessage({ job, phases });
   } finally {
     await store.close();
   }

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { JobRecord } from '../store/port.js';
+import type { PhaseTimes } from './phases.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import { JobRequestError, type RunOptions } from './runner.js';
 
@@ -12,7 +13,7 @@ import { JobRequestError, type RunOptions } from './runner.js';
 export function runJobInThread(location: string, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./job-thread.js', import.meta.url), {
-      workerData: { location, jobId, chunkRows: options.chunkRows, maxFileBytes: options.maxFileBytes },
+      workerData: { location, jobId, chunkRows: options.chunkRows, maxFileBytes: options.maxFileBytes, measure: options.phases !== undefined },
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 96 },
     });
     let settled = false;
@@ -25,9 +26,10 @@ export function runJobInThread(location: string, jobId: string, options: RunOpti
       settled = true;
       reject(error);
     };
-    worker.on('message', (m: { progress?: Progress; job?: JobRecord; error?: { name: string; message: string; stack?: string } }) => {
+    worker.on('message', (m: { progress?: Progress; job?: JobRecord; phases?: PhaseTimes; error?: { name: string; message: string; stack?: string } }) => {
       if (m.progress) options.onProgress?.(m.progress);
       else if (m.job) {
+        if (m.phases && options.phases) Object.assign(options.phases, m.phases);
         settled = true;
         resolve(m.job);
       } else if (m.error) fail(rebuild(m.error, jobId));

@@ -14,6 +14,7 @@ import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, 
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
 import { fileBytes, sha256 } from './file-source.js';
 import { copyIntoStore, maxFileBytes, megabytes, releaseJobFile } from './files.js';
+import { PhaseClock, type PhaseTimes } from './phases.js';
 
 /**
  * The job lifecycle: QUEUED → VALIDATING → VALIDATED (a dry run ends here) → IMPORTING →
@@ -50,6 +51,8 @@ export interface RunOptions {
   onProgress?: (progress: { status: string; done: number; known: number | null }) => void;
   /** Aborting stops the job at its next chunk boundary, INTERRUPTED and resumable. */
   signal?: AbortSignal;
+  /** Filled with where the job's time went (see phases.ts); measuring costs a little. */
+  phases?: PhaseTimes;
 }
 
 /** A job that cannot go on as asked (its resume meets a file-level problem): a state conflict. */
@@ -229,7 +232,12 @@ async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease:
   try {
     // A resumed job reads the same copy or nothing.
     if (job.fileSha256 !== null) await checkSameFile(job);
-    await execute(store, job, options, lease);
+    const clock = new PhaseClock(options.phases);
+    try {
+      await execute(store, job, options, lease, clock);
+    } finally {
+      clock.stop();
+    }
     await store.checkAlive();
     return await end({});
   } catch (error) {
@@ -283,7 +291,7 @@ async function checkSameFile(job: JobRecord): Promise<void> {
   }
 }
 
-async function execute(store: Store, job: JobRecord, options: RunOptions, lease: Lease): Promise<void> {
+async function execute(store: Store, job: JobRecord, options: RunOptions, lease: Lease, clock: PhaseClock): Promise<void> {
   const startedAt = job.startedAt ?? new Date().toISOString();
   await store.updateJob(job.id, { status: 'VALIDATING', startedAt });
   const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
@@ -303,7 +311,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   const prepared = await profile.prepare({
     org,
     config: config.data,
-    store,
+    store: clock.storeFor(store),
     dryRun: job.dryRun,
     jobId: job.id,
     startedAt,
@@ -313,7 +321,9 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   // Only the fields this job reads are matched (and reported as matched automatically).
   const used = new Set([...prepared.mandatoryFields, ...prepared.optionalFields]);
   const fields = profile.fields.filter((f) => used.has(f.key));
+  clock.lap('other');
   const scan = await scanFile(job.filePath, body, prepared, fields, (f) => profile.extraNames(f, config.data));
+  clock.lap('scan');
   await lease.checkpoint();
   if (job.fileSha256 !== null && job.fileSha256 !== scan.sha256) {
     throw new JobRequestError(`Job ${job.id} cannot go on: the file "${job.filePath}" changed since the job started; put the original file back and run \`loyalty-import job resume ${job.id}\``);
@@ -372,7 +382,12 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     const chunkTotal = chunk.rows.length + chunk.rejections.length;
     // Resolved even when empty: a chunk's writes may carry more than rows (the promotion a
     // Customer Promotion import creates with its first chunk, whatever that chunk holds).
-    const result = await prepared.resolve(chunk.rows, await chunk.lookups);
+    clock.lap('other');
+    const lookups = await chunk.lookups;
+    clock.lap('lookups');
+    clock.inRules = true;
+    const result = await prepared.resolve(chunk.rows, lookups);
+    clock.inRules = false;
     const rejected = chunk.rejections;
     for (const r of result.rejected) rejected.push({ rowNumber: r.row.rowNumber, cells: r.row.cells, ...r.issue });
     for (const r of rejected) counts.errorCounts[r.code] = (counts.errorCounts[r.code] ?? 0) + 1;
@@ -380,6 +395,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     counts.rejected += rejected.length;
     counts.total += chunkTotal;
     if (!job.dryRun) counts.imported += result.accepted;
+    clock.lap('rules');
     await store.commitChunk({
       jobId: job.id,
       checkpointRow: chunk.lastRow,
@@ -387,14 +403,17 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
       rejections: rejected,
       writes: job.dryRun ? { kind: 'none' } : result.writes,
     });
+    clock.lap('writes');
     await store.checkAlive();
     options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: counts.total, known: scan.rows });
   };
 
   const cut = async () => {
+    clock.lap('parse');
     const next: Chunk = { rows, rejections, lastRow, lookups: prepared.prefetch(rows) };
     // Its failure surfaces when the chunk is finished; until then it must not count as unhandled.
     next.lookups.catch(() => undefined);
+    clock.lap('lookups');
     rows = [];
     rejections = [];
     const previous = inflight;
@@ -418,7 +437,9 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
 
   const reader = new CsvReader(fileBytes(job.filePath), csvOptions(body));
   await reader.header();
+  clock.lap('other');
   for await (const batch of reader.records()) {
+    clock.lap('read');
     for (const record of batch) {
       if (record.rowNumber <= job.checkpointRow) continue;
       const parsedRow = parseRow(record);
@@ -428,8 +449,10 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
       if (rows.length + rejections.length >= chunkRows) {
         await cut();
         await stopHere();
+        clock.lap('other');
       }
     }
+    clock.lap('parse');
   }
   if (rows.length + rejections.length > 0) await cut();
   if (inflight) await finish(inflight);
