@@ -53,7 +53,8 @@ export async function startTestApi(kind: StoreKind, options: { env?: Record<stri
   const filesDir = kind === 'sqlite' ? `${location}.files` : (options.filesDir ?? path.join(dir, 'files'));
   const child = spawn(process.execPath, [BIN, '--db', location, 'serve', '--port', '0', ...(options.args ?? [])], {
     cwd: dir,
-    env: { ...process.env, LOYALTY_DB: '', LOYALTY_ADMIN_KEY: adminKey, LOYALTY_FILES_DIR: filesDir, ...options.env },
+    // Small chunks: a test's job is still running, chunk after chunk, when it is cancelled or stopped.
+    env: { ...process.env, LOYALTY_DB: '', LOYALTY_ADMIN_KEY: adminKey, LOYALTY_FILES_DIR: filesDir, LOYALTY_CHUNK_ROWS: '2000', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -190,6 +190,8 @@ describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) 
     LOYALTY_FILES_DIR: place.filesDir,
     LOYALTY_HEARTBEAT_MS: String(HEARTBEAT_MS),
     LOYALTY_LEASE_STALE_MS: String(STALE_MS),
+    // Many small chunks, so that a job is caught, signalled and killed between two of them.
+    LOYALTY_CHUNK_ROWS: '2000',
     LOYALTY_DEBUG: '',
     ...extra,
   });
