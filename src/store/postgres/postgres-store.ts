@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import { type Expression, Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { JobConflictError } from '../job-conflict-error.js';
 import { KyselyStore, jobPatchColumns } from '../kysely-store.js';
@@ -10,6 +10,26 @@ import type { Database } from '../schema.js';
 
 /** Rows per multi-row statement: under PostgreSQL's 65,535 bound parameters for any table here. */
 const ROWS_PER_STATEMENT = 1_000;
+
+/** The column types of the tables a chunk writes, for `unnest` of one array per column. */
+const COLUMN_TYPES = {
+  job_rejections: { job_id: 'text', row_number: 'int8', code: 'text', field: 'text', value: 'text', message: 'text', cells: 'text' },
+  tracker_values: { org_id: 'text', tracker_id: 'int8', loyalty_log_id: 'int8', item_id: 'int8', value: 'text', user_id: 'int8', group_id: 'int8', job_id: 'text', row_number: 'int8' },
+  points_ledger: {
+    org_id: 'text',
+    job_id: 'text',
+    row_number: 'int8',
+    user_id: 'int8',
+    group_id: 'int8',
+    points: 'text',
+    promotion_identifier: 'text',
+    program_id: 'int8',
+    store_code: 'text',
+    till_code: 'text',
+    issued_at: 'text',
+    expires_at: 'text',
+  },
+} as const;
 
 // int8 columns (ids, row numbers, counts) come back as numbers, as SQLite returns them; every id
 // of the domain fits a double exactly.
@@ -43,6 +63,15 @@ export class PostgresStore extends KyselyStore {
       throw error;
     }
     return new PostgresStore(db, path.resolve(options.filesDir ?? (process.env.LOYALTY_FILES_DIR || 'loyalty-files')));
+  }
+
+  /**
+   * A chunk's keys travel as one array parameter: the statement text is the same for every chunk
+   * and its keys are not limited by the bound-parameter count.
+   */
+  protected override inList<T extends string | number>(keys: T[]): Expression<T> {
+    const type = typeof keys[0] === 'number' ? 'int8' : 'text';
+    return sql<T>`(select unnest(${keys}::${sql.raw(type)}[]))`;
   }
 
   async commitChunk(c: ChunkCommit): Promise<void> {
@@ -232,13 +261,16 @@ export class PostgresStore extends KyselyStore {
 
 type Table = keyof Database;
 
-async function insertMany<T extends Table>(trx: Transaction<Database>, table: T, rows: Array<Record<string, unknown>>): Promise<void> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + ROWS_PER_STATEMENT) as never)
-      .execute();
-  }
+/**
+ * Inserts a chunk's rows in one statement whatever their number: one array per column, turned
+ * back into rows by `unnest`. One round trip and one plan, and no bound-parameter limit.
+ */
+async function insertMany<T extends keyof typeof COLUMN_TYPES>(trx: Transaction<Database>, table: T, rows: Array<Record<keyof (typeof COLUMN_TYPES)[T], unknown>>): Promise<void> {
+  if (rows.length === 0) return;
+  const types = COLUMN_TYPES[table] as Record<string, string>;
+  const columns = Object.keys(types);
+  const arrays = columns.map((c) => sql`${rows.map((r) => (r as Record<string, unknown>)[c] ?? null)}::${sql.raw(types[c]!)}[]`);
+  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
 }
 
 /** Upserts rows by their key, in multi-row statements; a constraint failure names the kind of entry. */
