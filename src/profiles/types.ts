@@ -43,8 +43,9 @@ export interface PreparedProfile<P = unknown> {
   optionalFields: string[];
   /**
    * A chunk's lookups of reference data (customers, groups, transactions), one per kind of key.
-   * They do not depend on what earlier chunks wrote, so the engine runs them ahead, while the
-   * previous chunk is resolved and committed.
+   * The engine runs them ahead, while the previous chunk is resolved and committed: they see
+   * every chunk committed before that one, and a profile that looks up its own earlier writes
+   * keeps the previous chunk's in memory until the next `resolve`.
    */
   prefetch(rows: ParsedRow[]): Promise<P>;
   /** Applies the profile's rules to a chunk, given its prefetched reference data. */

@@ -1,6 +1,6 @@
 import { localDate, type ParsedDate } from '../../core/date-format.js';
 import { FileError, type RowIssue, issue } from '../../core/error-codes.js';
-import type { LineItemRecord, TrackerValueRow, TransactionRecord } from '../../store/port.js';
+import type { LineItemRecord, TrackedValueKey, TrackerValueRow, TransactionRecord } from '../../store/port.js';
 import { isIssue, type Party, resolveParties } from '../shared/parties.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';
@@ -39,6 +39,9 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   // In a dry run nothing is written, so keys seen in earlier chunks are remembered here; in an
   // import the store has them (with this job's id), which keeps memory flat for any file size.
   const seenInDryRun = new Set<string>();
+  // A chunk's existing values are looked up ahead, before the chunk before it has committed: the
+  // keys that chunk wrote are kept until the next one is resolved.
+  let writtenByPrevious = new Set<string>();
   // The cell a window rejection points at: the date, or the id when the row has no date.
   const idField = standard ? 'transactionDate' : 'loyaltyLogId';
   const keyOf = (loyaltyLogId: number, itemId: number | null) => `${loyaltyLogId}:${itemId ?? 0}`;
@@ -48,16 +51,20 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
     mandatoryFields,
     optionalFields: config.userGroup2Enabled ? ['customer'] : [],
     async prefetch(rows) {
-      const [parties, transactions, items] = await Promise.all([
+      const transactionsFound = standard
+        ? store.findTransactionsByBill(org.id, [...new Set(rows.map((r) => r.values.billNumber as string))])
+        : store.findTransactionsById(org.id, [...new Set(rows.map((r) => r.values.loyaltyLogId as number))]);
+      // Values already tracked on any transaction the chunk may name (a superset of those it will).
+      const trackedFound = transactionsFound.then((txs) => store.findTrackedValues(org.id, tracker.id, [...new Set(txs.map((t) => t.loyaltyLogId))]));
+      const [parties, transactions, tracked, items] = await Promise.all([
         resolveParties(rows, org, config, store),
-        standard
-          ? store.findTransactionsByBill(org.id, [...new Set(rows.map((r) => r.values.billNumber as string))])
-          : store.findTransactionsById(org.id, [...new Set(rows.map((r) => r.values.loyaltyLogId as number))]),
+        transactionsFound,
+        trackedFound,
         lineItems ? store.findLineItems(org.id, [...new Set(rows.map((r) => r.values.itemId as number))]) : Promise.resolve([]),
       ]);
-      return { parties, transactions, items };
+      return { parties, transactions, tracked, items };
     },
-    async resolve(rows, { parties, transactions, items: itemList }): Promise<ChunkResult> {
+    async resolve(rows, { parties, transactions, tracked, items: itemList }): Promise<ChunkResult> {
       const rejected: ChunkResult['rejected'] = [];
       const reject = (row: ParsedRow, i: RowIssue): false => {
         rejected.push({ row, issue: i });
@@ -148,8 +155,8 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
 
       // 8. Not tracked yet, and not twice in this file (the first row stands).
       const existing = new Map<string, string>();
-      const txIds = [...new Set(alive.map((a) => a.tx!.loyaltyLogId))];
-      for (const k of await store.findTrackedValues(org.id, tracker.id, txIds)) existing.set(keyOf(k.loyaltyLogId, k.itemId), k.jobId);
+      for (const k of tracked) existing.set(keyOf(k.loyaltyLogId, k.itemId), k.jobId);
+      for (const key of writtenByPrevious) existing.set(key, ctx.jobId);
       const seen = ctx.dryRun ? seenInDryRun : new Set<string>();
       const writes: TrackerValueRow[] = [];
       for (const a of alive) {
@@ -176,6 +183,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
           rowNumber: a.row.rowNumber,
         });
       }
+      if (!ctx.dryRun) writtenByPrevious = seen;
       return { rejected, writes: { kind: 'trackerValues', orgId: org.id, rows: writes }, accepted: writes.length };
     },
   };
@@ -186,6 +194,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
 interface TrackersPrefetch {
   parties: Array<Party | RowIssue>;
   transactions: TransactionRecord[];
+  tracked: TrackedValueKey[];
   items: LineItemRecord[];
 }
 
