@@ -263,13 +263,14 @@ export abstract class KyselyStore implements Store {
   async findTrackedValues(orgId: string, trackerId: number, loyaltyLogIds: number[]): Promise<TrackedValueKey[]> {
     const out: TrackedValueKey[] = [];
     for (const slice of slices(loyaltyLogIds)) {
-      const rows = await this.db
-        .selectFrom('tracker_values')
-        .select(['loyalty_log_id as loyaltyLogId', 'item_id as itemId', 'job_id as jobId'])
-        .where('org_id', '=', orgId)
-        .where('tracker_id', '=', trackerId)
-        .where('loyalty_log_id', 'in', this.inList(slice))
-        .execute();
+      const rows = await this.lookup(
+        this.db
+          .selectFrom('tracker_values')
+          .select(['loyalty_log_id as loyaltyLogId', 'item_id as itemId', 'job_id as jobId'])
+          .where('org_id', '=', orgId)
+          .where('tracker_id', '=', trackerId)
+          .where('loyalty_log_id', 'in', this.inList(slice)),
+      );
       for (const r of rows) out.push(r as TrackedValueKey);
     }
     return out;
