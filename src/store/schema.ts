@@ -117,6 +117,8 @@ export interface Database {
     runner: string | null;
     heartbeat_at: string | null;
     cancel_requested: number;
+    /** 1 when the job was handed to the worker processes (migration 0006_job_queue). */
+    queued?: number;
   };
   files: {
     id: string;

@@ -285,9 +285,20 @@ const apiKeys: Migration = {
   },
 };
 
+/**
+ * Jobs handed to the worker processes (`import --queue`, `serve --workers`): `queued` = 1. Only
+ * these are taken up again by a worker when their runner is lost; a job a person runs and stops
+ * (Ctrl-C of `import`) stays INTERRUPTED until someone resumes it.
+ */
+const jobQueue: Migration = {
+  async up(db: AnyDb) {
+    await db.schema.alterTable('jobs').addColumn('queued', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  },
+};
+
 /** The migrations, by name in the order they run. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_job_integrity': jobIntegrity, '0005_api_keys': apiKeys };
+    return { '0001_initial': initial, '0002_job_integrity': jobIntegrity, '0005_api_keys': apiKeys, '0006_job_queue': jobQueue };
   },
 };

@@ -1,0 +1,86 @@
+import { Logger, makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
+
+/**
+ * The queue of the worker processes (`loyalty-import worker`): graphile-worker, in its own schema
+ * (`graphile_worker`) of the store's PostgreSQL database. A job handed to the workers is marked
+ * `queued` on its row and gets one graphile task `run-job` whose key is the job's id, in one
+ * transaction: a job is queued at most once, however often it is enqueued again (a resume, a
+ * worker stopping, the sweep of lost jobs in worker.ts).
+ *
+ * SQLite has no workers: `import` and `serve` run jobs themselves there.
+ */
+
+/** The graphile-worker task that runs one job. */
+export const RUN_JOB_TASK = 'run-job';
+
+/** How often graphile-worker retries a task that failed for a reason not the job's (a lost connection). */
+export const RUN_JOB_MAX_ATTEMPTS = 10;
+
+/** Whether a store location is PostgreSQL, where workers can run. */
+export function isPostgresLocation(location: string): boolean {
+  return /^postgres(ql)?:\/\//.test(location);
+}
+
+/** What an operator is told when workers are asked of a SQLite store. */
+export function workersNeedPostgres(what: string): string {
+  return `${what} needs a PostgreSQL store (--db postgres://… or $LOYALTY_DB): workers share jobs through the database. On SQLite, \`import\` and \`serve\` run jobs themselves`;
+}
+
+/** A connection to the workers' queue. */
+export class JobQueue {
+  private constructor(private readonly utils: WorkerUtils) {}
+
+  /** Connects to the queue of the database at `location`, making its schema if it is not there. */
+  static async open(location: string): Promise<JobQueue> {
+    const utils = await makeWorkerUtils({ connectionString: location, logger: quietLogger });
+    try {
+      await utils.migrate();
+    } catch (error) {
+      await utils.release();
+      throw error;
+    }
+    return new JobQueue(utils);
+  }
+
+  /**
+   * Hands a job to the workers: marks it queued and adds its `run-job` task, in one transaction.
+   * A job already waiting stays queued once (the task's key is the job's id).
+   */
+  async enqueue(jobId: string): Promise<void> {
+    await this.utils.withPgClient(async (client) => {
+      await client.query('begin');
+      try {
+        await client.query('update jobs set queued = 1 where id = $1', [jobId]);
+        await client.query('select graphile_worker.add_job($1, json_build_object($2::text, $3::text), job_key := $3::text, max_attempts := $4::int)', [
+          RUN_JOB_TASK,
+          'jobId',
+          jobId,
+          RUN_JOB_MAX_ATTEMPTS,
+        ]);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.utils.release();
+  }
+}
+
+/** Hands one job to the workers of the PostgreSQL database at `location`. */
+export async function enqueueJob(location: string, jobId: string): Promise<void> {
+  const queue = await JobQueue.open(location);
+  try {
+    await queue.enqueue(jobId);
+  } finally {
+    await queue.close();
+  }
+}
+
+/** graphile-worker's own messages: warnings and errors only, on standard error. */
+export const quietLogger = new Logger(() => (level, message) => {
+  if (level === 'error' || level === 'warning') process.stderr.write(`loyalty-import worker queue: ${level}: ${message}\n`);
+});

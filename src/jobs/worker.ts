@@ -1,0 +1,141 @@
+import { run, type Runner, type Task } from 'graphile-worker';
+import pg from 'pg';
+import { JobConflictError } from '../store/job-conflict-error.js';
+import { FINAL_STATUSES, LEASE } from '../store/port.js';
+import { quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
+import { runJobInThread } from './run-in-thread.js';
+import { JobRequestError } from './runner.js';
+
+/**
+ * A worker process (`loyalty-import worker`): takes jobs from the queue (queue.ts) and runs each
+ * to its end in a job thread (`runJobInThread`, with its memory caps), `concurrency` at a time.
+ *
+ * Stopping (SIGTERM, SIGINT): the running jobs commit their current chunk and are left
+ * INTERRUPTED, and each is queued again at once, for another worker (or this one, restarted).
+ *
+ * A worker that dies without a word (SIGKILL, its machine gone) stops sending its jobs'
+ * heartbeats. Every worker sweeps the jobs every few seconds: a job that was handed to the
+ * workers (`queued`), has not ended, has no live runner (no heartbeat within the lease), and has
+ * no task waiting or freshly taken in the queue, is queued again. Its next runner resumes it
+ * after its last committed chunk, so every row is still written once. A job nobody queued (a
+ * person's `import`, stopped with Ctrl-C) is never taken up by the sweep.
+ */
+
+export interface WorkerOptions {
+  /** The store: a postgres:// URL. */
+  location: string;
+  concurrency: number;
+  maxFileBytes?: number;
+  /** Lines for the operator (a job taken, ended, handed back). */
+  log: (line: string) => void;
+  /** How often the sweep of lost jobs runs; by default the lease's heartbeat period (at least 1 s). */
+  sweepMs?: number;
+}
+
+export interface RunningWorker {
+  /** Stops taking jobs; the running ones commit their chunk and are queued again. Resolves when all stopped. */
+  stop(): Promise<void>;
+  /** Settles when the worker has stopped (or failed). */
+  done: Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const stopping = new AbortController();
+  const pool = new pg.Pool({ connectionString: options.location, max: options.concurrency + 2 });
+  pool.on('error', () => undefined);
+
+  const runJobTask: Task = async (payload, helpers) => {
+    const { jobId } = payload as { jobId: string };
+    options.log(`job ${jobId}: taken`);
+    let status: string;
+    try {
+      const job = await runJobInThread(options.location, jobId, { maxFileBytes: options.maxFileBytes, signal: stopping.signal });
+      status = job.status;
+    } catch (error) {
+      const e = error as Error;
+      // Another live runner holds it: that one finishes it (or, if it dies, the sweep queues it again).
+      if (error instanceof JobConflictError || error instanceof JobRequestError || e.name === 'JobNotFoundError') {
+        options.log(`job ${jobId}: not run here: ${e.message}`);
+        return;
+      }
+      // Anything else (a lost connection, a thread that crashed): graphile-worker retries later.
+      options.log(`job ${jobId}: stopped: ${e.message}`);
+      throw error;
+    }
+    if (FINAL_STATUSES.has(status as never)) {
+      options.log(`job ${jobId}: ${status}`);
+      return;
+    }
+    // Stopped by this worker's shutdown: queued again at once, for whichever worker is free.
+    options.log(`job ${jobId}: ${status}, queued again`);
+    await helpers.addJob(RUN_JOB_TASK, { jobId }, { jobKey: jobId, maxAttempts: RUN_JOB_MAX_ATTEMPTS });
+  };
+
+  const runner: Runner = await run({
+    pgPool: pool,
+    concurrency: options.concurrency,
+    noHandleSignals: true,
+    pollInterval: 2_000,
+    logger: quietLogger,
+    taskList: { [RUN_JOB_TASK]: runJobTask },
+  });
+
+  const sweepMs = options.sweepMs ?? Math.max(1_000, LEASE.heartbeatMs);
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (sweeping || stopping.signal.aborted) return;
+    sweeping = true;
+    requeueLostJobs(pool)
+      .then((ids) => {
+        for (const id of ids) options.log(`job ${id}: its runner was lost, queued again`);
+      })
+      .catch((error: unknown) => options.log(`sweep of lost jobs failed: ${(error as Error).message}`))
+      .finally(() => {
+        sweeping = false;
+      });
+  }, sweepMs);
+
+  let stopped: Promise<void> | null = null;
+  const stop = () => {
+    stopped ??= (async () => {
+      clearInterval(sweep);
+      stopping.abort();
+      try {
+        await runner.stop();
+      } finally {
+        await pool.end();
+      }
+    })();
+    return stopped;
+  };
+  return { stop, done: runner.promise };
+}
+
+/**
+ * Queues again the jobs handed to the workers whose runner is lost (see above); returns their ids.
+ * Any number of workers may sweep at once: a task's key is its job's id, so a job is queued once.
+ */
+export async function requeueLostJobs(pool: pg.Pool): Promise<string[]> {
+  const staleBefore = new Date(Date.now() - LEASE.staleMs).toISOString();
+  const { rows } = await pool.query<{ id: string }>(
+    `select j.id from jobs j
+      where j.queued = 1 and j.cancel_requested = 0
+        and j.status in ('QUEUED', 'VALIDATING', 'IMPORTING', 'INTERRUPTED')
+        and (j.runner is null or j.heartbeat_at is null or j.heartbeat_at < $1)
+        and not exists (
+          select 1 from graphile_worker.jobs g
+           where g.key = j.id and g.attempts < g.max_attempts
+             and (g.locked_at is null or g.locked_at > now() - make_interval(secs => $2::double precision / 1000)))`,
+    [staleBefore, LEASE.staleMs],
+  );
+  for (const { id } of rows) {
+    await pool.query('select graphile_worker.add_job($1, json_build_object($2::text, $3::text), job_key := $3::text, max_attempts := $4::int, job_key_mode := $5)', [
+      RUN_JOB_TASK,
+      'jobId',
+      id,
+      RUN_JOB_MAX_ATTEMPTS,
+      'preserve_run_at',
+    ]);
+  }
+  return rows.map((r) => r.id);
+}
