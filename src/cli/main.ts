@@ -12,6 +12,8 @@ import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, wri
 import { JobStoppedError, runJobInThread } from '../jobs/run-in-thread.js';
 import { cancelJob } from '../jobs/cancel.js';
 import { maxFileBytes } from '../jobs/files.js';
+import { enqueueJob, isPostgresLocation, workersNeedPostgres } from '../jobs/queue.js';
+import { startWorker } from '../jobs/worker.js';
 import { type RunOptions, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
@@ -263,11 +265,26 @@ program
   .option('--allow-duplicate', 'import a file even if the same content was imported with this template version')
   .option('--errors <out.csv>', 'write the error report')
   .option('--success <out.csv>', 'write the success report')
-  .action(async (file: string, opts: { org: string; template: string; dryRun?: boolean; allowDuplicate?: boolean } & ReportOptions, cmd: Command) =>
-    withStore(cmd, async (store, g) => {
+  .option('--queue', 'hand the job to the worker processes (PostgreSQL) and follow it to its end')
+  .action(async (file: string, opts: { org: string; template: string; dryRun?: boolean; allowDuplicate?: boolean; queue?: boolean } & ReportOptions, cmd: Command) => {
+    if (opts.queue && !isPostgresLocation(storeLocation(globals(cmd).db))) throw new UsageError(workersNeedPostgres('import --queue'));
+    return withStore(cmd, async (store, g) => {
       checkReportPaths(g, opts, file);
       await requireOrg(store, opts.org);
       const job = await createJob(store, { orgId: opts.org, template: opts.template, filePath: file, dryRun: opts.dryRun, allowDuplicate: opts.allowDuplicate });
+      if (opts.queue) {
+        await enqueueJob(storeLocation(g.db), job.id);
+        if (!g.json) process.stderr.write(`Job ${job.id} queued for the workers; following it (Ctrl-C stops following, not the job)\n`);
+        const progress = progressFor(g, job.id);
+        try {
+          const done = await followJob(store, job.id, (p) => progress.update(p));
+          progress.end();
+          await finishJob(store, g, done, opts);
+        } finally {
+          progress.end();
+        }
+        return;
+      }
       if (!g.json) process.stderr.write(`Job ${job.id} started\n`);
       const progress = progressFor(g, job.id);
       try {
@@ -277,8 +294,66 @@ program
       } finally {
         progress.end();
       }
-    }),
-  );
+    });
+  });
+
+/** How often `import --queue` looks at the job the workers run. */
+const FOLLOW_MS = 500;
+
+/**
+ * Follows a job the workers run, from its row in the store, until it ends. A job left INTERRUPTED
+ * by a worker that stopped is taken up by another: following goes on. A signal stops following
+ * only: the job goes on in the workers.
+ */
+async function followJob(store: Store, jobId: string, onProgress: NonNullable<RunOptions['onProgress']>): Promise<JobRecord> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopped following job ${jobId}; it goes on in the workers. Follow it with: loyalty-import job show ${jobId}\n`);
+    process.exit(130);
+  };
+  for (const s of signals) process.on(s, onSignal);
+  try {
+    for (;;) {
+      const job = await store.getJob(jobId);
+      if (!job) throw new Error(`job ${jobId} disappeared`);
+      if (FINAL_STATUSES.has(job.status)) return job;
+      onProgress({ status: job.status, done: job.counts.total, known: job.rowsKnown });
+      await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
+    }
+  } finally {
+    for (const s of signals) process.off(s, onSignal);
+  }
+}
+
+program
+  .command('worker')
+  .description('a worker process: runs the jobs queued for the workers (PostgreSQL)')
+  .option('--concurrency <n>', 'jobs run at once', '2')
+  .action(async (opts: { concurrency: string }, cmd: Command) => {
+    const location = storeLocation(globals(cmd).db);
+    if (!isPostgresLocation(location)) throw new UsageError(workersNeedPostgres('worker'));
+    const concurrency = positiveInteger(opts.concurrency, '--concurrency');
+    // Opening the store brings its tables up to date (the `queued` column the sweep reads).
+    await (await openStore(location)).close();
+    const say = (line: string) => process.stderr.write(`${printable(line)}\n`);
+    const worker = await startWorker({ location, concurrency, maxFileBytes: maxFileBytes(), log: (line) => say(`worker ${process.pid}: ${line}`) });
+    say(`Worker ${process.pid} ready: runs up to ${concurrency} queued job${concurrency === 1 ? '' : 's'} at a time`);
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) process.exit(130);
+      stopping = true;
+      say(`${signal}: stopping; running jobs commit their current chunk and are queued again for another worker`);
+      worker.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          say(`loyalty-import: could not stop cleanly: ${(error as Error).message}`);
+          process.exit(1);
+        },
+      );
+    };
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.on(s, onSignal);
+    await worker.done;
+  });
 
 /**
  * Runs a job in its thread until it ends or a signal (Ctrl-C, SIGTERM, SIGHUP) asks it to stop:
