@@ -19,8 +19,22 @@ export interface BackgroundOptions {
   log: (message: string, error?: unknown) => void;
 }
 
+/**
+ * Who runs the server's jobs: `BackgroundJobs` in this process, or `QueuedJobs` (queued.ts), which
+ * hands them to the worker processes.
+ */
+export interface JobRunner {
+  /** Takes up what an earlier run of the server left waiting; returns how many jobs. */
+  start(): Promise<number>;
+  enqueue(jobId: string): void | Promise<void>;
+  holds(jobId: string): boolean;
+  unqueue(jobId: string): boolean;
+  subscribe(jobId: string, listener: (event: JobEvent) => void): () => void;
+  stop(): Promise<void>;
+}
+
 /** The in-process job runner of the server. */
-export class BackgroundJobs {
+export class BackgroundJobs implements JobRunner {
   private readonly queue: string[] = [];
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private readonly events = new EventEmitter();

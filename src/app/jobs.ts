@@ -4,7 +4,7 @@ import { errorReportCsv, REPORT_BOM, successReportCsv } from '../jobs/reports.js
 import { createJob } from '../jobs/runner.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
 import { FINAL_STATUSES, JOB_STATUSES, type JobRecord, type JobStatus, RUNNING_STATUSES, type StoredFile } from '../store/port.js';
-import type { BackgroundJobs } from './background.js';
+import type { JobRunner } from './background.js';
 import { type AppContext, requireOrg } from './context.js';
 import { AppError } from './errors.js';
 import { page } from './paging.js';
@@ -52,7 +52,7 @@ async function requireUpload(ctx: AppContext, orgId: string, fileId: string): Pr
 }
 
 /** Makes a QUEUED job of an uploaded file and the template's current version, and hands it to the runner. */
-export async function startJob(ctx: AppContext, background: BackgroundJobs, orgId: string, request: StartJobRequest): Promise<JobRecord> {
+export async function startJob(ctx: AppContext, background: JobRunner, orgId: string, request: StartJobRequest): Promise<JobRecord> {
   await requireOrg(ctx, orgId);
   await requireUpload(ctx, orgId, request.fileId);
   const template = await ctx.store.findTemplate(orgId, request.template);
@@ -67,7 +67,7 @@ export async function startJob(ctx: AppContext, background: BackgroundJobs, orgI
     allowDuplicate: request.allowDuplicate,
     maxFileBytes: ctx.maxFileBytes,
   });
-  background.enqueue(job.id);
+  await background.enqueue(job.id);
   return job;
 }
 
@@ -75,7 +75,7 @@ export async function startJob(ctx: AppContext, background: BackgroundJobs, orgI
  * Imports the file a dry run validated, with the template version it ran with (not the latest):
  * a new job, QUEUED. Only a dry run that ended VALIDATED can be imported.
  */
-export async function importValidated(ctx: AppContext, background: BackgroundJobs, orgId: string, dryRunId: string, options: { allowDuplicate?: boolean } = {}): Promise<JobRecord> {
+export async function importValidated(ctx: AppContext, background: JobRunner, orgId: string, dryRunId: string, options: { allowDuplicate?: boolean } = {}): Promise<JobRecord> {
   const dry = await getOrgJob(ctx, orgId, dryRunId);
   if (!dry.dryRun) throw new AppError('JOB_CONFLICT', `Job ${dry.id} is an import, not a dry run; only a dry run's file is imported this way`);
   if (dry.status !== 'VALIDATED') throw new AppError('JOB_CONFLICT', `Dry run ${dry.id} is ${dry.status}; only a dry run that ended VALIDATED can be imported`);
@@ -95,7 +95,7 @@ export async function importValidated(ctx: AppContext, background: BackgroundJob
     fileId: file.id,
     createdAt: new Date().toISOString(),
   });
-  background.enqueue(job.id);
+  await background.enqueue(job.id);
   return job;
 }
 
@@ -103,7 +103,7 @@ export async function importValidated(ctx: AppContext, background: BackgroundJob
  * Cancels a job: one waiting or interrupted is CANCELLED at once; one running is asked to stop at
  * its next chunk boundary (answered as it is then: follow it to CANCELLED with its events).
  */
-export async function cancelOrgJob(ctx: AppContext, background: BackgroundJobs, orgId: string, jobId: string): Promise<JobRecord> {
+export async function cancelOrgJob(ctx: AppContext, background: JobRunner, orgId: string, jobId: string): Promise<JobRecord> {
   const job = await getOrgJob(ctx, orgId, jobId);
   background.unqueue(job.id);
   return cancelJob(ctx.store, job, { waitMs: CANCEL_WAIT_MS });
@@ -113,13 +113,13 @@ export async function cancelOrgJob(ctx: AppContext, background: BackgroundJobs, 
 const CANCEL_WAIT_MS = 2_000;
 
 /** Resumes an interrupted job in the background. */
-export async function resumeOrgJob(ctx: AppContext, background: BackgroundJobs, orgId: string, jobId: string): Promise<JobRecord> {
+export async function resumeOrgJob(ctx: AppContext, background: JobRunner, orgId: string, jobId: string): Promise<JobRecord> {
   const job = await getOrgJob(ctx, orgId, jobId);
   if (FINAL_STATUSES.has(job.status)) throw new AppError('JOB_CONFLICT', `Job ${job.id} has ended (${job.status}); only an interrupted job is resumed`);
   if (background.holds(job.id) || RUNNING_STATUSES.has(job.status)) {
     throw new AppError('JOB_CONFLICT', `Job ${job.id} is ${job.status === 'QUEUED' ? 'waiting to run' : 'running'} already; follow it with GET /api/orgs/${orgId}/jobs/${job.id}/events`);
   }
-  background.enqueue(job.id);
+  await background.enqueue(job.id);
   return job;
 }
 

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { BackgroundJobs } from '../app/background.js';
+import { BackgroundJobs, type JobRunner } from '../app/background.js';
+import { QueuedJobs } from '../app/queued.js';
+import { isPostgresLocation, JobQueue, workersNeedPostgres } from '../jobs/queue.js';
 import { type AppContext, appContext } from '../app/context.js';
 import { createOrgKey } from '../app/keys.js';
 import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../demo/generate.js';
@@ -26,13 +28,15 @@ export interface ApiOptions {
   logger?: FastifyServerOptions['logger'];
   webRoot?: string | null;
   maxFileBytes?: number;
+  /** Hand jobs to the worker processes (`loyalty-import worker`) instead of running them here: PostgreSQL only. */
+  workers?: boolean;
 }
 
 /** A listening server and what it runs on. */
 export interface RunningApi {
   app: FastifyInstance;
   ctx: AppContext;
-  background: BackgroundJobs;
+  background: JobRunner;
   /** `http://host:port`. */
   url: string;
   /** Aborts running jobs (they commit their chunk and are left INTERRUPTED), then stops listening and closes the store. */
@@ -42,12 +46,13 @@ export interface RunningApi {
 /** Opens the store, takes up the jobs a previous run left queued, and listens. */
 export async function startApi(options: ApiOptions): Promise<RunningApi> {
   // The server starts a store as `org load` does: an org is loaded into it over the API.
+  if (options.workers && !isPostgresLocation(options.location)) throw new Error(workersNeedPostgres('serve --workers'));
   const store = await openStore(options.location, { create: true });
   const ctx = appContext(store, options.location, options.maxFileBytes);
-  const background = new BackgroundJobs(ctx, {
-    concurrency: options.concurrency ?? (store.kind === 'postgres' ? 2 : 1),
-    log: (message, error) => app.log.warn({ err: error }, message),
-  });
+  const log = (message: string, error?: unknown) => app.log.warn({ err: error }, message);
+  const background: JobRunner = options.workers
+    ? new QueuedJobs(ctx, await JobQueue.open(options.location), log)
+    : new BackgroundJobs(ctx, { concurrency: options.concurrency ?? (store.kind === 'postgres' ? 2 : 1), log });
   const app = await buildServer({ ctx, background, adminKey: options.adminKey, logger: options.logger, webRoot: options.webRoot });
   await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   await background.start();
@@ -89,6 +94,7 @@ interface ServeOptions {
   host: string;
   concurrency?: string;
   demo?: boolean;
+  workers?: boolean;
 }
 
 /** Registers `serve` on the command line. */
@@ -99,11 +105,22 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port to listen on', '8080')
     .option('--host <h>', 'address to listen on', '127.0.0.1')
     .option('--concurrency <n>', 'jobs run at once (default: 1 on SQLite, 2 on PostgreSQL)')
+    .option('--workers', 'hand jobs to the worker processes (`loyalty-import worker`) instead of running them here (PostgreSQL)')
     .option('--demo', 'load a demo org, make a key for it, and print it (and an admin key if none is set)')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const { db } = cmd.optsWithGlobals() as { db?: string };
       const port = wholeNumber(opts.port, '--port', 0);
       const concurrency = opts.concurrency === undefined ? undefined : wholeNumber(opts.concurrency, '--concurrency', 1);
+      if (opts.workers && !isPostgresLocation(storeLocation(db))) {
+        process.stderr.write(`loyalty-import: ${workersNeedPostgres('serve --workers')}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      if (opts.workers && concurrency !== undefined) {
+        process.stderr.write('loyalty-import: with --workers the server runs no job: set --concurrency on each `loyalty-import worker`\n');
+        process.exitCode = 2;
+        return;
+      }
       let adminKey = process.env.LOYALTY_ADMIN_KEY ?? '';
       let madeAdminKey = false;
       if (!adminKey) {
@@ -121,6 +138,7 @@ export function registerServe(program: Command): void {
         port,
         host: opts.host,
         concurrency,
+        workers: opts.workers,
         // JSON request logs are for a log collector; a person at a terminal sees warnings only.
         logger: { level: process.env.LOYALTY_LOG_LEVEL ?? (process.stdout.isTTY ? 'warn' : 'info'), redact: LOG_REDACTION },
         // The web app's built files: web/dist of this checkout unless $LOYALTY_WEB_DIST names another folder.
@@ -135,6 +153,7 @@ export function registerServe(program: Command): void {
         if (madeAdminKey) say(`Admin key of this run (shown once): ${adminKey}`);
       }
       say(`Listening on ${api.url} (the web app at /, the API reference at ${api.url}/docs)`);
+      if (opts.workers) say('Jobs are handed to the worker processes: start at least one with `loyalty-import worker` on this database');
       const stop = (signal: string) => {
         say(`${signal}: stopping; running jobs commit their current chunk and become INTERRUPTED (resume them with POST …/resume)`);
         api.close().then(

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { BackgroundJobs, JobEvent } from '../app/background.js';
+import type { JobEvent, JobRunner } from '../app/background.js';
 import type { AppContext } from '../app/context.js';
 import { jobDocument } from '../app/jobs.js';
 import { FINAL_STATUSES as ENDED, type JobRecord } from '../store/port.js';
@@ -14,7 +14,7 @@ const KEEPALIVE_MS = 15_000;
  * from the store for a job another process runs), then one `status` event with the job's
  * document, and the stream ends. A job that has ended gets its `status` event at once.
  */
-export function streamJobEvents(ctx: AppContext, background: BackgroundJobs, job: JobRecord, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+export function streamJobEvents(ctx: AppContext, background: JobRunner, job: JobRecord, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   reply.hijack();
   const out = reply.raw;
   out.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });

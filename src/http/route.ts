@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { BackgroundJobs } from '../app/background.js';
+import type { JobRunner } from '../app/background.js';
 import type { AppContext } from '../app/context.js';
 import type { Caller } from '../app/keys.js';
 
@@ -20,7 +20,7 @@ export interface RouteInput<P, Q, B> {
   body: B;
   caller: Caller | null;
   ctx: AppContext;
-  background: BackgroundJobs;
+  background: JobRunner;
   request: FastifyRequest;
   reply: FastifyReply;
 }

@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { BackgroundJobs } from '../app/background.js';
+import type { JobRunner } from '../app/background.js';
 import { type AppContext, noSuchOrg } from '../app/context.js';
 import { AppError, toAppError } from '../app/errors.js';
 import { authenticate, type Caller } from '../app/keys.js';
@@ -24,7 +24,7 @@ import { errorBody } from './schemas.js';
 
 export interface ServerOptions {
   ctx: AppContext;
-  background: BackgroundJobs;
+  background: JobRunner;
   /** The key that may do everything, on every org. */
   adminKey: string;
   /** The web app's built files; null for none. Defaults to web/dist of this checkout. */
