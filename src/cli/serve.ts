@@ -155,7 +155,11 @@ export function registerServe(program: Command): void {
       say(`Listening on ${api.url} (the web app at /, the API reference at ${api.url}/docs)`);
       if (opts.workers) say('Jobs are handed to the worker processes: start at least one with `loyalty-import worker` on this database');
       const stop = (signal: string) => {
-        say(`${signal}: stopping; running jobs commit their current chunk and become INTERRUPTED (resume them with POST …/resume)`);
+        say(
+          opts.workers
+            ? `${signal}: stopping; the workers go on running their jobs`
+            : `${signal}: stopping; running jobs commit their current chunk and become INTERRUPTED (resume them with POST …/resume)`,
+        );
         api.close().then(
           () => process.exit(0),
           (error: unknown) => {

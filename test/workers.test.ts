@@ -1,0 +1,293 @@
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
+import { enqueueJob } from '../src/jobs/queue.js';
+import { createJob, runJob } from '../src/jobs/runner.js';
+import { loadReferenceData } from '../src/org/reference-data.js';
+import { openStore } from '../src/store/open.js';
+import { FINAL_STATUSES, type JobRecord, LEASE, type Store } from '../src/store/port.js';
+import { PostgresStore } from '../src/store/postgres/postgres-store.js';
+import { saveTemplate } from '../src/templates/service.js';
+import { call, startTestApi, type TestApi } from './api-helpers.js';
+import { cliJson, ensureBuilt, runCli, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
+
+/**
+ * Worker processes (`loyalty-import worker`) over one PostgreSQL database, with real processes of
+ * the built CLI: queued jobs are shared between workers and each row is written once; a worker
+ * killed mid-job leaves its job to another; `import --queue` follows a job a worker runs; a cancel
+ * reaches a worker's job; the server with `--workers` hands its jobs to them.
+ */
+
+const ORG = 'big';
+const CUSTOMERS = 41_000;
+/** 30 chunks of 2,000: a job is caught mid-file. */
+const ROWS = 60_000;
+const HEARTBEAT_MS = 200;
+const STALE_MS = 1_500;
+LEASE.heartbeatMs = HEARTBEAT_MS;
+LEASE.staleMs = STALE_MS;
+
+async function pgAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
+  await c.connect();
+  try {
+    return await work(c);
+  } finally {
+    await c.end();
+  }
+}
+
+const BASE = `loyalty_workers_base_${process.pid}`;
+let root: string;
+let bigFile: string;
+let templateId: string;
+
+beforeAll(async () => {
+  ensureBuilt();
+  root = tempDir('loyalty-workers-');
+  bigFile = path.join(root, 'spend.csv');
+  await writeTrackersFile(bigFile, ROWS, 40_000, 33);
+  await pgAdmin((c) => c.query(`create database ${BASE}`));
+  const store = await openStore(`${TEST_POSTGRES}/${BASE}`, { create: true });
+  try {
+    await loadReferenceData(generateOrg(ORG, CUSTOMERS), store);
+    templateId = (await saveTemplate(generatedTrackersTemplate(ORG), store)).id;
+  } finally {
+    await store.close();
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await pgAdmin((c) => c.query(`drop database if exists ${BASE} with (force)`));
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('workers on PostgreSQL', () => {
+  let n = 0;
+  let dir: string;
+  let location: string;
+  let filesDir: string;
+  let name: string;
+  let store: Store;
+  const running: ChildProcess[] = [];
+
+  const env = (extra: Record<string, string> = {}) => ({
+    LOYALTY_FILES_DIR: filesDir,
+    LOYALTY_HEARTBEAT_MS: String(HEARTBEAT_MS),
+    LOYALTY_LEASE_STALE_MS: String(STALE_MS),
+    LOYALTY_CHUNK_ROWS: '2000',
+    LOYALTY_DEBUG: '',
+    ...extra,
+  });
+  function worker(concurrency = 1) {
+    const started = startCli(['worker', '--concurrency', String(concurrency)], { cwd: dir, db: location, env: env() });
+    running.push(started.child);
+    let out = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      started.child.stderr!.on('data', (s: Buffer | string) => {
+        out += String(s);
+        if (out.includes(' ready: ')) resolve();
+      });
+      void started.done.then((end) => reject(new Error(`the worker exited (${end.code}):\n${end.stderr}`)));
+    });
+    ready.catch(() => undefined);
+    return { ...started, ready };
+  }
+  async function queue(file: string): Promise<JobRecord> {
+    const job = await createJob(store, { orgId: ORG, template: templateId, filePath: file, allowDuplicate: true });
+    await enqueueJob(location, job.id);
+    return job;
+  }
+  async function until(jobId: string, done: (job: JobRecord) => boolean, ms = 120_000): Promise<JobRecord> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const job = (await store.getJob(jobId))!;
+      if (done(job)) return job;
+      if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.status} at row ${job.checkpointRow}`);
+      await sleep(20);
+    }
+  }
+  const ended = (job: JobRecord) => FINAL_STATUSES.has(job.status);
+  async function rowsOf(jobId: string): Promise<number[]> {
+    const rows: number[] = [];
+    for await (const page of store.trackerValuesOfJob(jobId)) for (const v of page) rows.push(v.rowNumber);
+    return rows;
+  }
+  /** The job's rows are written once each: as many values as imported rows, no row twice. */
+  async function writtenOnce(job: JobRecord): Promise<void> {
+    const rows = await rowsOf(job.id);
+    expect(new Set(rows).size).toBe(rows.length);
+    expect(rows.length).toBe(job.counts.imported);
+  }
+
+  beforeEach(async () => {
+    dir = tempDir('loyalty-worker-test-');
+    filesDir = path.join(dir, 'files');
+    name = `loyalty_workers_${process.pid}_${++n}`;
+    await pgAdmin((c) => c.query(`create database ${name} template ${BASE}`));
+    location = `${TEST_POSTGRES}/${name}`;
+    store = await PostgresStore.open(location, { filesDir });
+  });
+
+  afterEach(async () => {
+    for (const child of running.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await store.close();
+    await pgAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('two workers run several queued jobs to their end, each row written once', async () => {
+    const sizes = [10_000, 12_000, 14_000, 16_000];
+    const files = sizes.map((_rows, i) => path.join(dir, `f${i}.csv`));
+    await Promise.all(files.map((f, i) => writeTrackersFile(f, sizes[i]!, 40_000, 20 + i)));
+    const a = worker();
+    const b = worker();
+    await Promise.all([a.ready, b.ready]);
+    const jobs = [];
+    for (const f of files) jobs.push(await queue(f));
+    const done = await Promise.all(jobs.map((j) => until(j.id, ended)));
+    for (const job of done) {
+      expect(job.status).toBe('COMPLETED_WITH_ERRORS');
+      expect(job.counts.total).toBe(job.counts.valid + job.counts.rejected);
+      await writtenOnce(job);
+    }
+    // Both workers took jobs.
+    await sleep(300);
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    const [ea, eb] = await Promise.all([a.done, b.done]);
+    expect(ea.code).toBe(0);
+    expect(eb.code).toBe(0);
+    const taken = (s: string) => (s.match(/: taken/g) ?? []).length;
+    expect(taken(ea.stderr) + taken(eb.stderr)).toBeGreaterThanOrEqual(4);
+    expect(taken(ea.stderr)).toBeGreaterThan(0);
+    expect(taken(eb.stderr)).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('a worker killed mid-job leaves its job to another worker, which finishes it: every row once', async () => {
+    const first = worker();
+    const job = await queue(bigFile);
+    const caught = await until(job.id, (j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+    expect(caught.runner).toContain(`:${first.child.pid}:`);
+    first.child.kill('SIGKILL');
+    await first.done;
+    const second = worker();
+    const done = await until(job.id, ended);
+    expect(done.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(done.counts.total).toBe(ROWS);
+    await writtenOnce(done);
+    second.child.kill('SIGTERM');
+    const end = await second.done;
+    expect(end.stderr).toContain('its runner was lost, queued again');
+  }, 180_000);
+
+  it('a worker stopped with SIGTERM commits its chunk and hands its job back; another worker finishes it', async () => {
+    const first = worker();
+    const job = await queue(bigFile);
+    await until(job.id, (j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+    first.child.kill('SIGTERM');
+    const stopped = await first.done;
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toContain('queued again');
+    const left = (await store.getJob(job.id))!;
+    expect(left.status).toBe('INTERRUPTED');
+    worker();
+    const done = await until(job.id, ended);
+    expect(done.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(done.counts.total).toBe(ROWS);
+    await writtenOnce(done);
+  }, 180_000);
+
+  it('import --queue hands the job to a worker and prints its summary and exit code', async () => {
+    worker();
+    const small = path.join(dir, 'small.csv');
+    await writeTrackersFile(small, 5_000, 40_000, 25);
+    const run = await runCli(['--json', 'import', small, '--org', ORG, '--template', templateId, '--queue'], { cwd: dir, db: location, env: env() });
+    expect(run.code, run.stderr).toBe(0);
+    const summary = cliJson<{ jobId: string; status: string; rows: { total: number; imported: number } }>(run);
+    expect(summary.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(summary.rows.total).toBe(5_000);
+    const job = (await store.getJob(summary.jobId))!;
+    await writtenOnce(job);
+    const human = await runCli(['import', small, '--org', ORG, '--template', templateId, '--queue', '--allow-duplicate'], { cwd: dir, db: location, env: env() });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stderr).toContain('queued for the workers');
+    expect(human.stdout).toMatch(/Job \S+: COMPLETED_WITH_ERRORS/);
+  }, 180_000);
+
+  it('cancel of a job a worker runs: CANCELLED at its next chunk boundary, what was committed kept once', async () => {
+    const w = worker();
+    const job = await queue(bigFile);
+    await until(job.id, (j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+    const cancel = await runCli(['--json', 'job', 'cancel', job.id], { cwd: dir, db: location, env: env() });
+    expect(cancel.code, cancel.stderr).toBe(0);
+    const done = await until(job.id, ended);
+    expect(done.status).toBe('CANCELLED');
+    expect(done.counts.total).toBeLessThan(ROWS);
+    await writtenOnce(done);
+    // The worker goes on: it runs the next job.
+    const next = await queue(bigFile);
+    expect((await until(next.id, ended)).status).toBe('COMPLETED_WITH_ERRORS');
+    w.child.kill('SIGTERM');
+    expect((await w.done).code).toBe(0);
+  }, 180_000);
+
+  it('the server with --workers hands a job made over HTTP to a worker; resume and cancel reach it', async () => {
+    worker();
+    let server: TestApi | null = null;
+    try {
+      server = await startTestApi('postgres', { location, filesDir, args: ['--workers'], env: env() });
+      const csv = fs.readFileSync(bigFile);
+      const up = await call(server, 'POST', `/api/orgs/${ORG}/files?name=big.csv`, { key: server.admin, body: csv, headers: { 'content-type': 'text/csv' } });
+      expect(up.status, up.text).toBe(201);
+      const made = await call(server, 'POST', `/api/orgs/${ORG}/jobs`, { key: server.admin, json: { fileId: up.body.fileId, template: templateId } });
+      expect(made.status, made.text).toBe(202);
+      const jobId = String(made.body.jobId);
+      const done = await until(jobId, ended);
+      expect(done.status).toBe('COMPLETED_WITH_ERRORS');
+      await writtenOnce(done);
+      const got = await call(server, 'GET', `/api/orgs/${ORG}/jobs/${jobId}`, { key: server.admin });
+      expect(got.body.status).toBe('COMPLETED_WITH_ERRORS');
+      // A running job cancelled over HTTP: the worker stops it at its next chunk boundary.
+      const second = await call(server, 'POST', `/api/orgs/${ORG}/jobs`, { key: server.admin, json: { fileId: up.body.fileId, template: templateId, allowDuplicate: true } });
+      const secondId = String(second.body.jobId);
+      await until(secondId, (j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+      const cancelled = await call(server, 'POST', `/api/orgs/${ORG}/jobs/${secondId}/cancel`, { key: server.admin });
+      expect(cancelled.status, cancelled.text).toBeLessThan(300);
+      expect((await until(secondId, ended)).status).toBe('CANCELLED');
+      // A job a person ran and stopped (INTERRUPTED, not queued) is the workers' only once resumed.
+      const stop = new AbortController();
+      const stopped = await createJob(store, { orgId: ORG, template: templateId, filePath: bigFile, allowDuplicate: true });
+      const left = await runJob(store, stopped.id, { chunkRows: 2000, signal: stop.signal, onProgress: (p) => p.done > 0 && stop.abort() });
+      expect(left.status).toBe('INTERRUPTED');
+      await sleep(STALE_MS + 500);
+      expect((await store.getJob(stopped.id))!.status).toBe('INTERRUPTED');
+      const resumed = await call(server, 'POST', `/api/orgs/${ORG}/jobs/${stopped.id}/resume`, { key: server.admin });
+      expect(resumed.status, resumed.text).toBe(202);
+      const finished = await until(stopped.id, ended);
+      expect(finished.status).toBe('COMPLETED_WITH_ERRORS');
+      expect(finished.counts.total).toBe(ROWS);
+      await writtenOnce(finished);
+    } finally {
+      await server?.stop();
+      if (server) fs.rmSync(server.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('on SQLite, `worker` and `import --queue` are refused (exit 2): workers need PostgreSQL', async () => {
+    const db = path.join(dir, 'store.db');
+    const w = await runCli(['worker'], { cwd: dir, db, env: env() });
+    expect(w.code).toBe(2);
+    expect(w.stderr).toContain('needs a PostgreSQL store');
+    const i = await runCli(['import', bigFile, '--org', ORG, '--template', 'x', '--queue'], { cwd: dir, db, env: env() });
+    expect(i.code).toBe(2);
+    expect(i.stderr).toContain('import --queue needs a PostgreSQL store');
+    const s = await runCli(['serve', '--workers', '--port', '0'], { cwd: dir, db, env: env({ LOYALTY_ADMIN_KEY: 'k'.repeat(40) }) });
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain('serve --workers needs a PostgreSQL store');
+  }, 60_000);
+});
