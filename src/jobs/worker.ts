@@ -49,7 +49,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     options.log(`job ${jobId}: taken`);
     let status: string;
     try {
-      const job = await runJobInThread(options.location, jobId, { maxFileBytes: options.maxFileBytes, signal: stopping.signal });
+      // This worker's stop, or graphile-worker's own abort of a shutdown that takes too long.
+      const signal = AbortSignal.any([stopping.signal, helpers.abortSignal]);
+      const job = await runJobInThread(options.location, jobId, { maxFileBytes: options.maxFileBytes, signal });
       status = job.status;
     } catch (error) {
       const e = error as Error;
