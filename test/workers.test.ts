@@ -12,7 +12,7 @@ import { openStore } from '../src/store/open.js';
 import { FINAL_STATUSES, type JobRecord, LEASE, type Store } from '../src/store/port.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { call, startTestApi, type TestApi } from './api-helpers.js';
+import { call, readEvents, startTestApi, type TestApi } from './api-helpers.js';
 import { cliJson, ensureBuilt, runCli, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
 
 /**
@@ -272,6 +272,31 @@ describe('workers on PostgreSQL', () => {
       expect(finished.status).toBe('COMPLETED_WITH_ERRORS');
       expect(finished.counts.total).toBe(ROWS);
       await writtenOnce(finished);
+    } finally {
+      await server?.stop();
+      if (server) fs.rmSync(server.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it("the server's events of a job follow it across workers: one stops, another finishes, the stream ends with its summary", async () => {
+    const first = worker();
+    let server: TestApi | null = null;
+    try {
+      server = await startTestApi('postgres', { location, filesDir, args: ['--workers'], env: env() });
+      const up = await call(server, 'POST', `/api/orgs/${ORG}/files?name=big.csv`, { key: server.admin, body: fs.readFileSync(bigFile), headers: { 'content-type': 'text/csv' } });
+      const made = await call(server, 'POST', `/api/orgs/${ORG}/jobs`, { key: server.admin, json: { fileId: up.body.fileId, template: templateId } });
+      const jobId = String(made.body.jobId);
+      const events = readEvents(server, server.admin, ORG, jobId);
+      await until(jobId, (j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+      first.child.kill('SIGTERM');
+      expect((await first.done).code).toBe(0);
+      worker();
+      const seen = await events;
+      const last = seen.at(-1)!;
+      expect(last.event).toBe('status');
+      expect(last.data.status).toBe('COMPLETED_WITH_ERRORS');
+      expect(seen.filter((e) => e.event === 'progress').length).toBeGreaterThan(1);
+      await writtenOnce((await store.getJob(jobId))!);
     } finally {
       await server?.stop();
       if (server) fs.rmSync(server.dir, { recursive: true, force: true });

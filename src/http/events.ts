@@ -46,7 +46,8 @@ export function streamJobEvents(ctx: AppContext, background: JobRunner, job: Job
       .getJob(job.id)
       .then((now) => {
         if (!now || closed) return;
-        if (ENDED.has(now.status) || (now.status === 'INTERRUPTED' && !background.holds(now.id))) finish(now);
+        // A job the workers run (`queued`) is taken up again by another worker: followed on.
+        if (ENDED.has(now.status) || (now.status === 'INTERRUPTED' && !background.holds(now.id) && !now.queued)) finish(now);
         else progress(now.status, now.counts.total, now.rowsKnown);
       })
       .catch((error: unknown) => request.log.warn({ err: error }, 'events: cannot read the job'));

@@ -760,6 +760,7 @@ function toJob(r: Selectable<Database['jobs']>): JobRecord {
     runner: r.runner,
     heartbeatAt: r.heartbeat_at,
     cancelRequested: Number(r.cancel_requested) === 1,
+    queued: Number(r.queued ?? 0) === 1,
   };
 }
 

@@ -215,6 +215,8 @@ export interface JobRecord {
   heartbeatAt: string | null;
   /** A cancel was asked while the job ran: its runner stops at the next chunk boundary. */
   cancelRequested: boolean;
+  /** Handed to the worker processes (src/jobs/queue.ts): a worker takes it up again when its runner is lost. */
+  queued?: boolean;
 }
 
 export type NewJob = Pick<
