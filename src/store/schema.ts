@@ -128,6 +128,11 @@ export interface Database {
     origin: string;
     created_at: string;
   };
+  file_pieces: {
+    file_id: string;
+    seq: number;
+    data: Uint8Array;
+  };
   job_rejections: {
     job_id: string;
     row_number: number;
