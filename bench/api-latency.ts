@@ -42,7 +42,7 @@ const adminKey = randomBytes(32).toString('base64url');
 
 const server = spawn(process.execPath, [path.join(root, 'bin', 'loyalty-import.js'), '--db', location, 'serve', '--port', '0'], {
   cwd: dir,
-  env: { ...process.env, LOYALTY_ADMIN_KEY: adminKey, LOYALTY_LOG_LEVEL: 'warn', LOYALTY_FILES_DIR: path.join(dir, 'files') },
+  env: { ...process.env, LOYALTY_ADMIN_KEY: adminKey, LOYALTY_LOG_LEVEL: 'warn' },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 let serverOutput = '';

@@ -42,6 +42,8 @@ peak memory, the ratio to the floor, and where the time went.
                   mobiles with appendCountryCode, dates with and without a time, the invalid rows
                   at random places; friendly: international mobiles, customers in table order
   --dry-run       also time a dry run of the same file, before the import
+  --cold          empty the operating system's page cache before each measured step (needs root):
+                  the store and the file are read from disk, as after a restart
   --db URL        measure a PostgreSQL server (a new database on it) instead of a SQLite file
   --json          print the measurements as one JSON document
   --keep          keep the generated file and the store (the SQLite file, or the PostgreSQL database)
@@ -57,6 +59,7 @@ function parseCommandLine() {
         profile: { type: 'string', default: 'trackers' },
         shape: { type: 'string', default: 'real' },
         'dry-run': { type: 'boolean', default: false },
+        cold: { type: 'boolean', default: false },
         db: { type: 'string' },
         json: { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
@@ -120,6 +123,7 @@ interface Measured {
 
 /** One job in a process of its own, so that its peak memory is the job's alone. */
 function measure(mode: 'import' | 'dry-run'): Measured {
+  if (values.cold) dropPageCache();
   const child = spawnSync(process.execPath, [path.join(here, 'import-child.js'), dbFile, csvFile, 'bench', saved.id, mode], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (child.status !== 0) {
     process.stderr.write(child.stderr);
@@ -138,6 +142,7 @@ const result = measure('import');
 
 let floorSeconds: number | null = null;
 try {
+  if (values.cold) dropPageCache();
   t = performance.now();
   if (server) {
     // PostgreSQL's own bulk loader: COPY of the same file into an unindexed table.
@@ -165,6 +170,7 @@ const out = {
   floorSeconds: floorSeconds === null ? null : round(floorSeconds),
   floorRatio: floorSeconds === null ? null : round(result.seconds / floorSeconds),
   shape,
+  cold: values.cold,
   dryRunSeconds: dryRun ? round(dryRun.seconds) : null,
   dryRunPeakRssMb: dryRun ? round(dryRun.peakRssMb) : null,
   phasesSeconds: Object.fromEntries(Object.entries(result.phases).map(([k, v]) => [k, round(v / 1000)])),
@@ -180,6 +186,16 @@ else {
 }
 if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 else say(`kept: ${dir}`);
+
+/** Empties the page cache, so that the next step reads the store and the file from disk. */
+function dropPageCache(): void {
+  execFileSync('sync');
+  try {
+    fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
+  } catch (error) {
+    throw new Error(`--cold needs to write /proc/sys/vm/drop_caches (root on Linux): ${(error as Error).message}`);
+  }
+}
 
 function psql(url: string, command: string): void {
   execFileSync('psql', [url.includes('/', 'postgres://'.length) ? url : `${url}/postgres`, '-q', '-v', 'ON_ERROR_STOP=1', '-c', command], { stdio: 'ignore' });

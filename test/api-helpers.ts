@@ -102,6 +102,22 @@ export async function startTestApi(kind: StoreKind, options: { env?: Record<stri
   };
 }
 
+/**
+ * The sizes of the files a server's store keeps: the files in the folder beside a SQLite file,
+ * the files whose pieces are in a PostgreSQL database.
+ */
+export async function storedFileSizes(kind: StoreKind, t: TestApi): Promise<number[]> {
+  if (kind === 'sqlite') return fs.existsSync(t.filesDir) ? fs.readdirSync(t.filesDir).map((f) => fs.statSync(path.join(t.filesDir, f)).size) : [];
+  const client = new pg.Client({ connectionString: t.location });
+  await client.connect();
+  try {
+    const { rows } = await client.query('select sum(octet_length(data)) as bytes from file_pieces group by file_id');
+    return rows.map((r: { bytes: string }) => Number(r.bytes));
+  } finally {
+    await client.end();
+  }
+}
+
 /** An answer, its body read as JSON when it is JSON. */
 export interface Answer<T = Record<string, unknown>> {
   status: number;

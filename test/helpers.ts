@@ -41,7 +41,7 @@ export async function tempPostgresStore(): Promise<Store> {
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const store = await PostgresStore.open(`${TEST_POSTGRES}/${name}`, { filesDir: tempDir('loyalty-files-') });
+  const store = await PostgresStore.open(`${TEST_POSTGRES}/${name}`);
   const close = store.close.bind(store);
   store.close = async () => {
     await close();

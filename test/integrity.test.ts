@@ -159,6 +159,13 @@ async function valuesOf(store: Store, jobId: string): Promise<Value[]> {
 }
 
 /** Row numbers written more than once. */
+/** Reads a stream to its end. */
+async function drain(source: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of source) {
+    // Read and dropped.
+  }
+}
+
 function repeated(values: Value[]): number[] {
   const seen = new Set<number>();
   const twice: number[] = [];
@@ -311,11 +318,11 @@ describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) 
       // No row of the change was read: the appended customers have no value.
       expect((await store.trackerValues(ORG, 11)).length).toBe(reference.summary.rows.imported);
 
-      // The job read its own copy, in the store's files folder, and the copy is gone.
+      // The job read its own copy, in the store's file storage, and the copy is gone.
       expect(path.resolve(job.filePath)).not.toBe(path.resolve(file));
-      expect(path.dirname(path.resolve(job.filePath))).toBe(path.resolve(place.filesDir));
-      expect(fs.existsSync(job.filePath)).toBe(false);
-      expect(job.fileId === null ? null : await store.getFile(ORG, job.fileId)).toBeNull();
+      expect(job.fileId).not.toBeNull();
+      expect(await store.getFile(ORG, job.fileId!)).toBeNull();
+      await expect(drain(store.fileBytes.read({ id: job.fileId!, path: job.filePath }))).rejects.toMatchObject({ code: 'ENOENT' });
 
       // The original content again is refused, naming the job.
       const again = await cli([...importArgs(copyOfFile('spend-again.csv')), '--json']);

@@ -70,13 +70,11 @@ describe('workers on PostgreSQL', () => {
   let n = 0;
   let dir: string;
   let location: string;
-  let filesDir: string;
   let name: string;
   let store: Store;
   const running: ChildProcess[] = [];
 
   const env = (extra: Record<string, string> = {}) => ({
-    LOYALTY_FILES_DIR: filesDir,
     LOYALTY_HEARTBEAT_MS: String(HEARTBEAT_MS),
     LOYALTY_LEASE_STALE_MS: String(STALE_MS),
     LOYALTY_CHUNK_ROWS: '2000',
@@ -126,11 +124,10 @@ describe('workers on PostgreSQL', () => {
 
   beforeEach(async () => {
     dir = tempDir('loyalty-worker-test-');
-    filesDir = path.join(dir, 'files');
     name = `loyalty_workers_${process.pid}_${++n}`;
     await pgAdmin((c) => c.query(`create database ${name} template ${BASE}`));
     location = `${TEST_POSTGRES}/${name}`;
-    store = await PostgresStore.open(location, { filesDir });
+    store = await PostgresStore.open(location);
   });
 
   afterEach(async () => {
@@ -240,7 +237,7 @@ describe('workers on PostgreSQL', () => {
     worker();
     let server: TestApi | null = null;
     try {
-      server = await startTestApi('postgres', { location, filesDir, args: ['--workers'], env: env() });
+      server = await startTestApi('postgres', { location, args: ['--workers'], env: env() });
       const csv = fs.readFileSync(bigFile);
       const up = await call(server, 'POST', `/api/orgs/${ORG}/files?name=big.csv`, { key: server.admin, body: csv, headers: { 'content-type': 'text/csv' } });
       expect(up.status, up.text).toBe(201);
@@ -282,7 +279,7 @@ describe('workers on PostgreSQL', () => {
     const first = worker();
     let server: TestApi | null = null;
     try {
-      server = await startTestApi('postgres', { location, filesDir, args: ['--workers'], env: env() });
+      server = await startTestApi('postgres', { location, args: ['--workers'], env: env() });
       const up = await call(server, 'POST', `/api/orgs/${ORG}/files?name=big.csv`, { key: server.admin, body: fs.readFileSync(bigFile), headers: { 'content-type': 'text/csv' } });
       const made = await call(server, 'POST', `/api/orgs/${ORG}/jobs`, { key: server.admin, json: { fileId: up.body.fileId, template: templateId } });
       const jobId = String(made.body.jobId);

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { type Preview, previewFile } from '../jobs/preview.js';
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
 import { checkTemplate } from '../templates/service.js';
@@ -30,11 +29,6 @@ export async function previewUpload(ctx: AppContext, orgId: string, request: { f
     body = checked.body;
     promotionIdentifier = checked.profile.userPromotionIdentifier(checked.config);
   }
-  const stream = fs.createReadStream(file.path, { highWaterMark: 1 << 16 });
-  try {
-    return await previewFile(ctx.store, { org, body, promotionIdentifier, source: stream, rows: request.rows ?? DEFAULT_PREVIEW_ROWS });
-  } finally {
-    // The preview reads the first rows only: the rest of the file is left unread.
-    stream.destroy();
-  }
+  // The preview reads the first rows only: the rest of the file is left unread.
+  return previewFile(ctx.store, { org, body, promotionIdentifier, source: ctx.store.fileBytes.read(file), rows: request.rows ?? DEFAULT_PREVIEW_ROWS });
 }

@@ -98,17 +98,24 @@ export class CsvReader {
     return this.headerRecord;
   }
 
-  /** The data records, in batches as they are read. Call `header()` first. */
+  /**
+   * The data records, in batches as they are read. Call `header()` first. Stopping early (a
+   * `break`, an error) closes the source: a preview of the first rows leaves no file open.
+   */
   async *records(): AsyncGenerator<CsvRecord[]> {
-    await this.header();
-    if (this.pending.length > 0) {
-      yield this.pending;
-      this.pending = [];
-    }
-    for (;;) {
-      const next = await this.iterator.next();
-      if (next.done) return;
-      if (next.value.length > 0) yield next.value;
+    try {
+      await this.header();
+      if (this.pending.length > 0) {
+        yield this.pending;
+        this.pending = [];
+      }
+      for (;;) {
+        const next = await this.iterator.next();
+        if (next.done) return;
+        if (next.value.length > 0) yield next.value;
+      }
+    } finally {
+      await this.iterator.return?.(undefined);
     }
   }
 }

@@ -1,12 +1,24 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
+import type { JobRecord, Store } from '../store/port.js';
 
 const READ_CHUNK = 1 << 20;
 
-/** The bytes of a job's file, read in 1 MiB chunks; `hash`, when given, sees every byte. */
-export async function* fileBytes(path: string, hash?: Hash): AsyncGenerator<Uint8Array> {
-  const stream = fs.createReadStream(path, { highWaterMark: READ_CHUNK });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+/** The bytes of a file on disk, read in 1 MiB chunks; `hash`, when given, sees every byte. */
+export function fileBytes(path: string, hash?: Hash): AsyncIterable<Uint8Array> {
+  return hashed(fs.createReadStream(path, { highWaterMark: READ_CHUNK }) as AsyncIterable<Buffer>, hash);
+}
+
+/**
+ * The bytes of a job's file: its copy in the store's file storage, or, for a job made before
+ * jobs had copies, the file at its path. `hash`, when given, sees every byte.
+ */
+export function jobFileBytes(store: Store, job: Pick<JobRecord, 'fileId' | 'filePath'>, hash?: Hash): AsyncIterable<Uint8Array> {
+  return hashed(job.fileId ? store.fileBytes.read({ id: job.fileId, path: job.filePath }) : fileBytes(job.filePath), hash);
+}
+
+async function* hashed(source: AsyncIterable<Uint8Array>, hash: Hash | undefined): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
     hash?.update(chunk);
     yield chunk;
   }

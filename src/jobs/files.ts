@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { FileError } from '../core/error-codes.js';
 import type { Store, StoredFile } from '../store/port.js';
 import { sha256 } from './file-source.js';
 
 /**
  * The store's file storage: every job reads a copy of its file that the product keeps in the
- * store's `filesDir`, taken (and hashed) in one read. Whatever happens later to the path an
+ * store (`Store.fileBytes`: a folder beside a SQLite file, the database for PostgreSQL), taken
+ * (and hashed) in one read. Whatever happens later to the path an
  * operator gave — appended, cut short, replaced, deleted — the job and its resumes read the file
  * as it was. An upload (the API) is such a copy from the start.
  */
@@ -48,27 +48,19 @@ export async function storeFile(
 ): Promise<StoredFile> {
   const limit = options.maxBytes ?? maxFileBytes();
   const id = randomUUID();
-  fs.mkdirSync(store.filesDir, { recursive: true });
-  const target = path.join(store.filesDir, `${id}.csv`);
   const hash = sha256();
   let bytes = 0;
-  try {
-    await pipeline(
-      source,
-      async function* (chunks: AsyncIterable<Uint8Array>) {
-        for await (const chunk of chunks) {
-          bytes += chunk.length;
-          if (bytes > limit) throw tooLarge(limit);
-          hash.update(chunk);
-          yield chunk;
-        }
-      },
-      fs.createWriteStream(target, { flags: 'wx' }),
-    );
-  } catch (error) {
-    fs.rmSync(target, { force: true });
-    throw error;
-  }
+  const target = await store.fileBytes.write(
+    id,
+    (async function* () {
+      for await (const chunk of source) {
+        bytes += chunk.length;
+        if (bytes > limit) throw tooLarge(limit);
+        hash.update(chunk);
+        yield chunk;
+      }
+    })(),
+  );
   const file: StoredFile = {
     id,
     orgId,
@@ -82,7 +74,7 @@ export async function storeFile(
   try {
     await store.addFile(file);
   } catch (error) {
-    fs.rmSync(target, { force: true });
+    await store.fileBytes.remove(file);
     throw error;
   }
   return file;
@@ -116,7 +108,7 @@ export async function releaseJobFile(store: Store, orgId: string, fileId: string
   if (!fileId) return;
   const file = await store.getFile(orgId, fileId);
   if (file?.origin !== 'job') return;
-  fs.rmSync(file.path, { force: true });
+  await store.fileBytes.remove(file);
   await store.deleteFile(file.id);
 }
 
@@ -124,7 +116,7 @@ export async function releaseJobFile(store: Store, orgId: string, fileId: string
 export async function sweepExpiredFiles(store: Store, now = Date.now()): Promise<number> {
   const expired = await store.expiredFiles(new Date(now - UPLOAD_RETENTION_MS).toISOString());
   for (const file of expired) {
-    fs.rmSync(file.path, { force: true });
+    await store.fileBytes.remove(file);
     await store.deleteFile(file.id);
   }
   return expired.length;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { type Hash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -12,7 +12,7 @@ import type { ParsedRow, PreparedProfile } from '../profiles/types.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, runnerIsGone, type Store, type StoredFile } from '../store/port.js';
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
-import { fileBytes, sha256 } from './file-source.js';
+import { jobFileBytes, sha256 } from './file-source.js';
 import { copyIntoStore, maxFileBytes, megabytes, releaseJobFile } from './files.js';
 import { PhaseClock, type PhaseTimes } from './phases.js';
 
@@ -241,7 +241,7 @@ async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease:
   };
   try {
     // A resumed job reads the same copy or nothing.
-    if (job.fileSha256 !== null) await checkSameFile(job);
+    if (job.fileSha256 !== null) await checkSameFile(store, job);
     const clock = new PhaseClock(options.phases);
     try {
       await execute(store, job, options, lease, clock);
@@ -287,10 +287,10 @@ function unreadable(error: unknown): FileError | null {
 }
 
 /** A resumed import reads the file it started with, or nothing. */
-async function checkSameFile(job: JobRecord): Promise<void> {
+async function checkSameFile(store: Store, job: JobRecord): Promise<void> {
   const hash = sha256();
   try {
-    for await (const _ of fileBytes(job.filePath, hash)) {
+    for await (const _ of jobFileBytes(store, job, hash)) {
       // The hash sees every byte.
     }
   } catch {
@@ -332,7 +332,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   const used = new Set([...prepared.mandatoryFields, ...prepared.optionalFields]);
   const fields = profile.fields.filter((f) => used.has(f.key));
   clock.lap('other');
-  const scan = await scanFile(job.filePath, body, prepared, fields, (f) => profile.extraNames(f, config.data));
+  const scan = await scanFile((hash) => jobFileBytes(store, job, hash), body, prepared, fields, (f) => profile.extraNames(f, config.data));
   clock.lap('scan');
   await lease.checkpoint();
   if (job.fileSha256 !== null && job.fileSha256 !== scan.sha256) {
@@ -445,7 +445,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     }
   };
 
-  const reader = new CsvReader(fileBytes(job.filePath), csvOptions(body));
+  const reader = new CsvReader(jobFileBytes(store, job), csvOptions(body));
   await reader.header();
   clock.lap('other');
   for await (const batch of reader.records()) {
@@ -482,14 +482,14 @@ interface FileScan {
 
 /** The first pass: every file-level check, before anything is written. */
 async function scanFile(
-  filePath: string,
+  bytes: (hash: Hash) => AsyncIterable<Uint8Array>,
   body: TemplateBody,
   prepared: PreparedProfile,
   fields: ReadonlyArray<{ key: string; label: string; aliases: readonly string[] }>,
   extraNames: (field: string) => readonly string[],
 ): Promise<FileScan> {
   const hash = sha256();
-  const reader = new CsvReader(fileBytes(filePath, hash), csvOptions(body));
+  const reader = new CsvReader(bytes(hash), csvOptions(body));
   const headerRecord = await reader.header();
   let rows = 0;
   let first: CsvRecord | null = null;

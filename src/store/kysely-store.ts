@@ -1,3 +1,4 @@
+import type { FileBytes } from './file-bytes.js';
 import os from 'node:os';
 import { type Compilable, type Expression, type Kysely, type Selectable, sql } from 'kysely';
 import type { RowErrorCode } from '../core/error-codes.js';
@@ -51,7 +52,7 @@ export abstract class KyselyStore implements Store {
 
   constructor(
     protected readonly db: Kysely<Database>,
-    readonly filesDir: string,
+    readonly fileBytes: FileBytes,
   ) {}
 
   /** Nothing to check by default: a server-side store reports its own failures. */

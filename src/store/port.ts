@@ -1,3 +1,4 @@
+import type { FileBytes } from './file-bytes.js';
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
 
@@ -426,10 +427,10 @@ export interface JobStore {
   findJobsByIdPrefix(prefix: string, orgId?: string, limit?: number): Promise<JobRecord[]>;
 }
 
-/** The records of the files kept in the store's file storage (the bytes are in `filesDir`). */
+/** The records of the files kept in the store's file storage, and their bytes. */
 export interface FileStore {
-  /** The folder where this store keeps the files of its jobs and uploads. */
-  readonly filesDir: string;
+  /** Where this store keeps the bytes of its jobs' files and uploads. */
+  readonly fileBytes: FileBytes;
   addFile(file: StoredFile): Promise<void>;
   /** The file, if it is `orgId`'s. */
   getFile(orgId: string, fileId: string): Promise<StoredFile | null>;

@@ -117,7 +117,7 @@ export interface Database {
     runner: string | null;
     heartbeat_at: string | null;
     cancel_requested: number;
-    /** 1 when the job was handed to the worker processes (migration 0006_job_queue). */
+    /** 1 when the job was handed to the worker processes (migration 0007_job_queue). */
     queued?: number;
   };
   files: {
@@ -129,6 +129,11 @@ export interface Database {
     path: string;
     origin: string;
     created_at: string;
+  };
+  file_pieces: {
+    file_id: string;
+    seq: number;
+    data: Uint8Array;
   };
   job_rejections: {
     job_id: string;

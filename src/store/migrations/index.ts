@@ -286,6 +286,23 @@ const apiKeys: Migration = {
 };
 
 /**
+ * The bytes of stored files, in pieces of up to 1 MiB, for a store whose files live in the
+ * database (PostgreSQL: every worker that reaches the database reads them). SQLite keeps its
+ * files in a folder beside the database and leaves this table empty.
+ */
+const filePieces: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('file_pieces')
+      .addColumn('file_id', 'text', (c) => c.notNull())
+      .addColumn('seq', 'integer', (c) => c.notNull())
+      .addColumn('data', sql`bytea`, (c) => c.notNull())
+      .addPrimaryKeyConstraint('file_pieces_pk', ['file_id', 'seq'])
+      .execute();
+  },
+};
+
+/**
  * Jobs handed to the worker processes (`import --queue`, `serve --workers`): `queued` = 1. Only
  * these are taken up again by a worker when their runner is lost; a job a person runs and stops
  * (Ctrl-C of `import`) stays INTERRUPTED until someone resumes it.
@@ -299,6 +316,6 @@ const jobQueue: Migration = {
 /** The migrations, by name in the order they run. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_job_integrity': jobIntegrity, '0005_api_keys': apiKeys, '0006_job_queue': jobQueue };
+    return { '0001_initial': initial, '0002_job_integrity': jobIntegrity, '0005_api_keys': apiKeys, '0006_file_pieces': filePieces, '0007_job_queue': jobQueue };
   },
 };

@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { type Expression, Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { JobConflictError } from '../job-conflict-error.js';
 import { KyselyStore, jobPatchColumns } from '../kysely-store.js';
 import { migrationProvider } from '../migrations/index.js';
+import { DatabaseFileBytes } from './database-file-bytes.js';
 import { type ChunkCommit, FINAL_STATUSES, type ReferenceData } from '../port.js';
 import { ReferenceDataError } from '../reference-data-error.js';
 import type { Database } from '../schema.js';
@@ -45,11 +45,10 @@ export class PostgresStore extends KyselyStore {
   private commitsSinceAnalyze = 0;
 
   /**
-   * Connects to `url` and applies every migration. Files of jobs and uploads are kept in
-   * `filesDir` (default `$LOYALTY_FILES_DIR`, else `./loyalty-files`), a folder every process
-   * that runs this store's jobs must reach.
+   * Connects to `url` and applies every migration. Files of jobs and uploads are kept in the
+   * database, where every process that runs this store's jobs reads them.
    */
-  static async open(url: string, options: { filesDir?: string } = {}): Promise<PostgresStore> {
+  static async open(url: string): Promise<PostgresStore> {
     // A chunk looks up thousands of keys at once; with the default random_page_cost (4, for
     // spinning disks) the planner prefers scanning whole tables to probing an index that often.
     const pool = new pg.Pool({ connectionString: url, max: 4, options: '-c random_page_cost=1.1' });
@@ -62,7 +61,7 @@ export class PostgresStore extends KyselyStore {
       await db.destroy();
       throw error;
     }
-    return new PostgresStore(db, path.resolve(options.filesDir ?? (process.env.LOYALTY_FILES_DIR || 'loyalty-files')));
+    return new PostgresStore(db, new DatabaseFileBytes(db));
   }
 
   /**

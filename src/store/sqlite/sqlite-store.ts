@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Compilable, type Expression, Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { FolderFileBytes } from '../file-bytes.js';
 import { ReaderThread } from './reader-thread.js';
 import { KyselyStore } from '../kysely-store.js';
 import { migrationProvider } from '../migrations/index.js';
@@ -33,7 +34,7 @@ export class SqliteStore extends KyselyStore {
     private readonly file: string,
     private readonly inode: number | null,
   ) {
-    super(db, file === ':memory:' ? path.join(os.tmpdir(), 'loyalty-import-memory.files') : `${path.resolve(file)}.files`);
+    super(db, new FolderFileBytes(file === ':memory:' ? path.join(os.tmpdir(), 'loyalty-import-memory.files') : `${path.resolve(file)}.files`));
   }
 
   /**
