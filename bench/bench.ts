@@ -39,8 +39,8 @@ peak memory, the ratio to the floor, and where the time went.
   --rows M        rows in the file
   --profile P     trackers (default) or promotion
   --shape S       real (default): a point-of-sale export, each row a random customer, national
-                  mobiles with appendCountryCode, dates with and without a time, the invalid rows
-                  at random places; friendly: international mobiles, customers in table order
+                  mobiles with appendCountryCode, dates with and without a time, invalid rows
+                  anywhere; friendly: international mobiles, customers in table order
   --dry-run       also time a dry run of the same file, before the import
   --cold          empty the operating system's page cache before each measured step (needs root):
                   the store and the file are read from disk, as after a restart
