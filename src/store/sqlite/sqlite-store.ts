@@ -4,7 +4,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { type Compilable, type Expression, Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { FolderFileBytes } from '../file-bytes.js';
-import { ReaderThread } from './reader-thread.js';
+import { ReaderThread, sqliteCacheKib } from './reader-thread.js';
 import { KyselyStore } from '../kysely-store.js';
 import { migrationProvider } from '../migrations/index.js';
 import type { ChunkCommit, ReferenceData } from '../port.js';
@@ -63,7 +63,7 @@ export class SqliteStore extends KyselyStore {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
     raw.pragma('busy_timeout = 5000');
-    raw.pragma('cache_size = -4096');
+    raw.pragma(`cache_size = -${sqliteCacheKib()}`);
     raw.pragma('wal_autocheckpoint = 10000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
