@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { acmeOrg, ensureBuilt, type StoreKind, type StorePlace, tempPlace } from './helpers.js';
+import { acmeOrg, ensureBuilt, type StoreKind, type StorePlace, TEST_KIND, tempPlace } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/loyalty-import.js', import.meta.url));
 
-/** The stores every API suite runs on. */
-export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
+/** The store the API suites run on: the run's (PostgreSQL with `TEST_STORE=postgres`, else SQLite). */
+export const STORE_KINDS: readonly StoreKind[] = [TEST_KIND];
 export type { StoreKind };
 
 /** A server on a free port over a fresh store, with its admin key: the built CLI's `serve`, in a process of its own. */
