@@ -262,7 +262,8 @@ export interface ImportResult {
 
 /**
  * Saves `template` (org "acme" and profile TRACKERS unless given), writes `csv` to a temp file
- * and runs a job on it; returns the finished job and its rejections in row order.
+ * and runs a job on it; returns the finished job and its rejections in row order. The temp file
+ * is removed afterwards.
  */
 export async function runImport(
   store: Store,
@@ -272,13 +273,18 @@ export async function runImport(
 ): Promise<ImportResult> {
   const saved = await saveTemplate({ org: 'acme', name: 'test template', profile: 'TRACKERS', ...template }, store);
   const dir = tempDir();
-  const file = path.join(dir, options.fileName ?? 'import.csv');
-  fs.writeFileSync(file, csv);
-  const created = await createJob(store, { orgId: (template.org as string) ?? 'acme', template: saved.id, filePath: file, dryRun: options.dryRun, allowDuplicate: options.allowDuplicate });
-  const job = await runJob(store, created.id, { chunkRows: options.chunkRows });
-  const rejections: Rejection[] = [];
-  for await (const page of store.rejections(job.id)) rejections.push(...page);
-  return { job, rejections };
+  try {
+    const file = path.join(dir, options.fileName ?? 'import.csv');
+    fs.writeFileSync(file, csv);
+    const created = await createJob(store, { orgId: (template.org as string) ?? 'acme', template: saved.id, filePath: file, dryRun: options.dryRun, allowDuplicate: options.allowDuplicate });
+    const job = await runJob(store, created.id, { chunkRows: options.chunkRows });
+    const rejections: Rejection[] = [];
+    for await (const page of store.rejections(job.id)) rejections.push(...page);
+    return { job, rejections };
+  } finally {
+    // The job read its own copy of the file (in the store's files folder).
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Rejections as [rowNumber, code, field] triples, the shape most assertions want. */
