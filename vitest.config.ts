@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // With TEST_STORE=postgres: one migrated database that each test's database copies.
+    globalSetup: ['test/postgres-template.ts'],
   },
 });

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { acmeOrg, ensureBuilt, TEST_POSTGRES, tempDir } from './helpers.js';
+import { acmeOrg, ensureBuilt, type StoreKind, type StorePlace, TEST_KIND, tempPlace } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/loyalty-import.js', import.meta.url));
 
-/** The stores every API suite runs on. */
-export const STORE_KINDS = ['sqlite', 'postgres'] as const;
-export type StoreKind = (typeof STORE_KINDS)[number];
+/** The store the API suites run on: the run's (PostgreSQL with `TEST_STORE=postgres`, else SQLite). */
+export const STORE_KINDS: readonly StoreKind[] = [TEST_KIND];
+export type { StoreKind };
 
 /** A server on a free port over a fresh store, with its admin key: the built CLI's `serve`, in a process of its own. */
 export interface TestApi {
@@ -20,6 +20,8 @@ export interface TestApi {
   admin: string;
   dir: string;
   location: string;
+  /** The store the server runs on. */
+  place: StorePlace;
   /** Everything the server wrote (its log on standard output, its messages on standard error). */
   output(): string;
   /** Stops the server with SIGTERM and waits for it to exit; resolves with its exit code. */
@@ -28,33 +30,19 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** Starts `loyalty-import serve` over a new SQLite file or a new PostgreSQL database. */
-export async function startTestApi(kind: StoreKind, options: { env?: Record<string, string>; args?: string[]; location?: string; filesDir?: string } = {}): Promise<TestApi> {
+/**
+ * Starts `loyalty-import serve` over a fresh store of `kind` (see `tempPlace`), or over the store
+ * `place` of another server, which the first server's `close` drops.
+ */
+export async function startTestApi(kind: StoreKind, options: { env?: Record<string, string>; args?: string[]; place?: StorePlace } = {}): Promise<TestApi> {
   ensureBuilt();
-  const dir = tempDir('loyalty-api-');
-  let location = options.location ?? path.join(dir, 'api.db');
-  let drop = async () => {};
-  if (kind === 'postgres' && !options.location) {
-    const name = `loyalty_api_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    location = `${TEST_POSTGRES}/${name}`;
-    drop = async () => {
-      const client = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
-      await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    };
-  }
+  const place = options.place ?? (await tempPlace(kind));
+  const { location, filesDir, dir } = place;
   const adminKey = `admin-${randomBytes(16).toString('hex')}`;
-  // A SQLite store keeps its files beside its database; PostgreSQL stores share a folder.
-  const filesDir = kind === 'sqlite' ? `${location}.files` : (options.filesDir ?? path.join(dir, 'files'));
   const child = spawn(process.execPath, [BIN, '--db', location, 'serve', '--port', '0', ...(options.args ?? [])], {
     cwd: dir,
     // Small chunks: a test's job is still running, chunk after chunk, when it is cancelled or stopped.
-    env: { ...process.env, LOYALTY_DB: '', LOYALTY_ADMIN_KEY: adminKey, LOYALTY_FILES_DIR: filesDir, LOYALTY_CHUNK_ROWS: '2000', ...options.env },
+    env: { ...process.env, LOYALTY_DB: '', LOYALTY_ADMIN_KEY: adminKey, LOYALTY_CHUNK_ROWS: '2000', ...place.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -92,12 +80,13 @@ export async function startTestApi(kind: StoreKind, options: { env?: Record<stri
     admin: options.env?.LOYALTY_ADMIN_KEY ?? adminKey,
     dir,
     location,
+    place,
     output: () => output,
     stop,
     close: async () => {
       await stop();
-      await drop();
-      fs.rmSync(dir, { recursive: true, force: true });
+      // A server started on another's store leaves it to that one.
+      if (!options.place) await place.drop();
     },
   };
 }

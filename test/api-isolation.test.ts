@@ -70,7 +70,7 @@ describe.each(STORE_KINDS)('isolation on %s', (kind) => {
 describe('the OpenAPI document', () => {
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi('sqlite');
+    t = await startTestApi(STORE_KINDS[0]!);
   }, 180_000);
   afterAll(async () => t?.close());
 

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
-import { call, readEvents, STORE_KINDS, type StoreKind, startTestApi, type TestApi, waitForJob } from './api-helpers.js';
-import { tempDir } from './helpers.js';
+import { call, readEvents, STORE_KINDS, startTestApi, type TestApi, waitForJob } from './api-helpers.js';
+import { allTrackerValues, type StorePlace, tempDir } from './helpers.js';
 
 /**
  * Jobs in the background over HTTP, on both stores: progress as server-sent events, cancel, and
@@ -18,22 +16,13 @@ type Json = Record<string, unknown>;
 const CUSTOMERS = 20_000;
 const ROWS = 100_000;
 
-/** How many tracker values the store holds for an org, read from the database itself. */
-async function storedValues(kind: StoreKind, location: string, org: string): Promise<number> {
-  if (kind === 'sqlite') {
-    const db = new BetterSqlite3(location, { readonly: true });
-    try {
-      return (db.prepare('select count(*) as n from tracker_values where org_id = ?').get(org) as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  }
-  const client = new pg.Client({ connectionString: location });
-  await client.connect();
+/** How many tracker values the store holds for an org, read through a store of this process. */
+async function storedValues(place: StorePlace, org: string): Promise<number> {
+  const store = await place.open();
   try {
-    return Number((await client.query('select count(*) as n from tracker_values where org_id = $1', [org])).rows[0].n);
+    return (await allTrackerValues(store, org)).length;
   } finally {
-    await client.end();
+    await store.close();
   }
 }
 
@@ -96,7 +85,7 @@ describe.each(STORE_KINDS)('jobs over HTTP on %s', { timeout: 240_000 }, (kind) 
     expect(ended.status).toBe('CANCELLED');
     const rows = ended.rows as Json;
     expect(Number(rows.total)).toBeLessThan(ROWS);
-    expect(await storedValues(kind, t.location, org)).toBe(Number(rows.imported));
+    expect(await storedValues(t.place, org)).toBe(Number(rows.imported));
     const resume = await call(t, 'POST', `/api/orgs/${org}/jobs/${jobId}/resume`, { key });
     expect(resume.status).toBe(409);
   });
@@ -129,7 +118,7 @@ describe.each(STORE_KINDS)('jobs over HTTP on %s', { timeout: 240_000 }, (kind) 
       expect(await first.stop()).toBe(0);
       const last = (await listening).at(-1)!;
       expect(last).toMatchObject({ event: 'status', data: { status: 'INTERRUPTED' } });
-      const next = await startTestApi(kind, { location: first.location, filesDir: first.filesDir, env: { LOYALTY_ADMIN_KEY: first.admin } });
+      const next = await startTestApi(kind, { place: first.place, env: { LOYALTY_ADMIN_KEY: first.admin } });
       try {
         const ended = (status: string) => ['COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELLED'].includes(status);
         // The job left queued runs without being asked.
@@ -147,7 +136,7 @@ describe.each(STORE_KINDS)('jobs over HTTP on %s', { timeout: 240_000 }, (kind) 
         expect(done).toMatchObject({ status: 'COMPLETED_WITH_ERRORS', rows: { total: ROWS } });
         const rows = done.rows as Json;
         expect(Number(rows.valid) + Number(rows.rejected)).toBe(ROWS);
-        expect(await storedValues(kind, first.location, org)).toBe(Number(rows.imported) + Number((smallDone.rows as Json).imported));
+        expect(await storedValues(first.place, org)).toBe(Number(rows.imported) + Number((smallDone.rows as Json).imported));
         expect(Number(rows.imported) + Number((smallDone.rows as Json).imported)).toBeGreaterThan(CUSTOMERS * 0.9);
       } finally {
         await next.close();

@@ -2,23 +2,33 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, runCli, runProcess, startCli, tempDir, withDb } from './helpers.js';
+import { JOB_STATUSES } from '../src/store/port.js';
+import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, ON_POSTGRES, runCli, runProcess, type StorePlace, startCli, tempDir, tempPlace } from './helpers.js';
 
 /**
  * The command line as an operator meets it on a bad day (spec: cli.md): report paths that would
  * destroy data, reports that cannot be written, jobs named by a prefix or of another org, orgs
  * that do not exist, control characters in files and templates, a closed pipe, a scheduled run's
- * log. Each runs the built CLI on a SQLite file.
+ * log. Each runs the built CLI on the run's store (a SQLite file, or PostgreSQL with
+ * TEST_STORE=postgres).
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
 
 let dir: string;
-let db: string;
+/** The store the tests of this file share. */
+let place: StorePlace;
+const places: StorePlace[] = [];
 
-function cli(args: string[], options: { db?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  return runCli(args, { cwd: dir, db: options.db ?? db, env: options.env });
+async function newPlace(): Promise<StorePlace> {
+  const made = await tempPlace();
+  places.push(made);
+  return made;
+}
+
+function cli(args: string[], options: { on?: StorePlace; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return runCli(args, { cwd: dir, place: options.on ?? place, env: options.env });
 }
 
 function write(name: string, content: string | object): string {
@@ -40,7 +50,7 @@ let acmeJob: string;
 beforeAll(async () => {
   ensureBuilt();
   dir = tempDir('loyalty-cli-operator-');
-  db = path.join(dir, 'x.db');
+  place = await newPlace();
   for (const [name, org] of [
     ['acme.json', acmeOrg()],
     ['globex.json', GLOBEX],
@@ -53,52 +63,69 @@ beforeAll(async () => {
   acmeJob = json<{ jobId: string }>(first).jobId;
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
+  for (const made of places) await made.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** How many jobs the store holds, read from the database itself. */
-function jobCount(): number {
-  return withDb(db, (d) => (d.prepare('SELECT count(*) AS n FROM jobs').get() as { n: number }).n);
+/** How many jobs the store holds, of every org, read through a store of this process. */
+async function jobCount(): Promise<number> {
+  const store = await place.open();
+  try {
+    return (await store.jobsWithStatus(JOB_STATUSES)).length;
+  } finally {
+    await store.close();
+  }
 }
 
 describe('report paths that would destroy data', () => {
-  it.each([
-    ['the store', () => ['--errors', db], 'is the store'],
-    ["the store's write-ahead log", () => ['--success', `${db}-wal`], "is the store's wal file"],
-    ['the input file', (input: string) => ['--errors', input], 'is the input file'],
-    ['a link to the store', () => ['--errors', path.join(dir, 'link-to-store.db')], 'is the store'],
-  ])('refuses a report path that is %s with exit 2, before a job starts, and leaves the files alone', async (_what, flags, said) => {
-    if (!fs.existsSync(path.join(dir, 'link-to-store.db'))) fs.symlinkSync(db, path.join(dir, 'link-to-store.db'));
+  /** Runs an import with `flags` and expects it refused with exit 2 saying `said`, with no job made and its input unchanged. */
+  async function expectRefused(flags: (input: string) => string[], said: string): Promise<void> {
     const input = write('guarded.csv', rejectedRows('GUARDED'));
-    const before = jobCount();
+    const before = await jobCount();
+    expect(before).toBeGreaterThan(0);
     const run = await cli(['import', input, '--org', 'acme', '--template', 'Spend tracker', ...flags(input)]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(said);
     expect(run.stdout).toBe('');
     expect(fs.readFileSync(input, 'utf8')).toBe(rejectedRows('GUARDED'));
-    expect(jobCount()).toBe(before);
+    expect(await jobCount()).toBe(before);
+  }
+
+  it('refuses a report path that is the input file with exit 2, before a job starts, and leaves the files alone', async () => {
+    await expectRefused((input) => ['--errors', input], 'is the input file');
+  });
+
+  // SQLite only: a PostgreSQL store has no file of its own that a report could overwrite.
+  it.skipIf(ON_POSTGRES).each([
+    ['the store', () => ['--errors', place.location], 'is the store'],
+    ["the store's write-ahead log", () => ['--success', `${place.location}-wal`], "is the store's wal file"],
+    ['a link to the store', () => ['--errors', path.join(dir, 'link-to-store.db')], 'is the store'],
+  ])('refuses a report path that is %s (a SQLite file) with exit 2, before a job starts, and leaves the files alone', async (_what, flags, said) => {
+    if (!fs.existsSync(path.join(dir, 'link-to-store.db'))) fs.symlinkSync(place.location, path.join(dir, 'link-to-store.db'));
+    await expectRefused(flags, said);
   });
 
   it('refuses one path for both reports, however each is written', async () => {
     fs.mkdirSync(path.join(dir, 'reports'), { recursive: true });
     if (!fs.existsSync(path.join(dir, 'reports-link'))) fs.symlinkSync(path.join(dir, 'reports'), path.join(dir, 'reports-link'));
-    const before = jobCount();
+    const before = await jobCount();
     const run = await cli(['import', write('both.csv', rejectedRows('BOTH')), '--org', 'acme', '--template', 'Spend tracker', '--errors', 'reports/same.csv', '--success', 'reports-link/../reports-link/same.csv', '--json']);
     expect(run.code).toBe(2);
     expect(json(run)).toMatchObject({ error: { code: 'USAGE', message: expect.stringContaining('give each report a file of its own') } });
-    expect(jobCount()).toBe(before);
+    expect(await jobCount()).toBe(before);
     expect(fs.readdirSync(path.join(dir, 'reports'))).toEqual([]);
   });
 
-  it('refuses job show and job resume writing a report over the store', async () => {
-    const dbBytes = fs.readFileSync(db);
+  // SQLite only: a PostgreSQL store has no file of its own that a report could overwrite.
+  it.skipIf(ON_POSTGRES)('refuses job show and job resume writing a report over the store (a SQLite file)', async () => {
+    const dbBytes = fs.readFileSync(place.location);
     for (const command of ['show', 'resume']) {
-      const run = await cli(['job', command, acmeJob, '--errors', db]);
+      const run = await cli(['job', command, acmeJob, '--errors', place.location]);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('is the store');
     }
-    expect(fs.readFileSync(db).equals(dbBytes)).toBe(true);
+    expect(fs.readFileSync(place.location).equals(dbBytes)).toBe(true);
   });
 });
 
@@ -231,7 +258,7 @@ describe('control characters', () => {
 
 describe('small things', () => {
   it('exits quietly when the reader of its output goes away (`| head -1`)', async () => {
-    const { child, done } = startCli(['job', 'list', '--org', 'acme'], { cwd: dir, db });
+    const { child, done } = startCli(['job', 'list', '--org', 'acme'], { cwd: dir, place });
     child.stdout!.destroy();
     const run = await done;
     expect(run.stderr).toBe('');
@@ -256,17 +283,17 @@ describe('small things', () => {
   });
 
   it('runs the demo again without a FAILED job: the guards explained, exit 0', async () => {
-    const demoDb = path.join(dir, 'demo.db');
-    expect((await cli(['demo'], { db: demoDb })).code).toBe(0);
-    const again = await cli(['demo'], { db: demoDb });
+    const demo = await newPlace();
+    expect((await cli(['demo'], { on: demo })).code).toBe(0);
+    const again = await cli(['demo'], { on: demo });
     expect(again.code).toBe(0);
     expect(`${again.stdout}${again.stderr}`).not.toContain('FAILED');
     expect(again.stderr).toContain('ALREADY_TRACKED');
     expect(again.stderr).toMatch(/this points file was imported by job [0-9a-f-]{36} on an earlier run/);
-    const third = json<{ promotionImportedEarlier: boolean; promotion: { status: string; rows: { imported: number } } }>(await cli(['demo', '--json'], { db: demoDb }));
+    const third = json<{ promotionImportedEarlier: boolean; promotion: { status: string; rows: { imported: number } } }>(await cli(['demo', '--json'], { on: demo }));
     expect(third).toMatchObject({ promotionImportedEarlier: true, promotion: { status: 'COMPLETED_WITH_ERRORS' } });
     expect(third.promotion.rows.imported).toBeGreaterThan(0);
-    const jobs = json<Array<{ status: string }>>(await cli(['job', 'list', '--org', 'demo', '--json'], { db: demoDb }));
+    const jobs = json<Array<{ status: string }>>(await cli(['job', 'list', '--org', 'demo', '--json'], { on: demo }));
     expect(jobs.map((j) => j.status)).not.toContain('FAILED');
   });
 
@@ -321,7 +348,7 @@ describe('a large job in a log', () => {
     fs.mkdirSync(path.dirname(kept), { recursive: true });
     fs.writeFileSync(kept, 'the report of yesterday');
     // A file size limit of one or two megabytes (the shell's blocks): the report fails part-way through.
-    const run = await runProcess('sh', ['-c', 'ulimit -f 2048 && exec "$0" "$@"', process.execPath, BIN, '--db', db, 'job', 'show', bigJob, '--errors', kept, '--json'], { cwd: dir });
+    const run = await runProcess('sh', ['-c', 'ulimit -f 2048 && exec "$0" "$@"', process.execPath, BIN, '--db', place.location, 'job', 'show', bigJob, '--errors', kept, '--json'], { cwd: dir, env: place.env });
     expect(run.code).toBe(1);
     expect(json(run)).toMatchObject({ jobId: bigJob, reportErrors: [{ report: 'errors', file: kept }] });
     expect(fs.readFileSync(kept, 'utf8')).toBe('the report of yesterday');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, runCli, tempDir } from './helpers.js';
+import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, runCli, type StorePlace, tempDir, tempPlace } from './helpers.js';
 
 /**
  * The built command line (spec: cli.md), spawned as an operator runs it: commands, `--json`
@@ -13,11 +13,20 @@ import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, runCli, tempDir } f
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 let dir: string;
-let db: string;
+/** The store of this file's tests, which run in order on it. */
+let place: StorePlace;
+const places: StorePlace[] = [];
 
-/** Runs the CLI on the test's database; resolves when it exits. */
-function cli(args: string[], options: { db?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
-  return runCli(args, { cwd: dir, db: options.db ?? db, env: options.env });
+/** A fresh store location, dropped after the file's tests. */
+async function newPlace(): Promise<StorePlace> {
+  const made = await tempPlace();
+  places.push(made);
+  return made;
+}
+
+/** Runs the CLI on the test's store (or `on`); resolves when it exits. */
+function cli(args: string[], options: { on?: StorePlace; env?: Record<string, string> } = {}): Promise<CliRun> {
+  return runCli(args, { cwd: dir, place: options.on ?? place, env: options.env });
 }
 
 function write(name: string, content: string | object): string {
@@ -40,17 +49,18 @@ const MIXED = [
   '919876543210,B-2,2025-03-02,S099,3', // 4 STORE_NOT_FOUND
 ].join('\n');
 
-/** Every job this file creates in `db`, oldest first. */
+/** Every job this file creates in its store, oldest first. */
 const jobs: string[] = [];
 let templateId: string;
 
-beforeAll(() => {
+beforeAll(async () => {
   ensureBuilt();
   dir = tempDir('loyalty-cli-');
-  db = path.join(dir, 'x.db');
+  place = await newPlace();
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
+  for (const made of places) await made.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -211,7 +221,7 @@ describe('import, jobs and tracker values', () => {
   });
 
   it('uses LOYALTY_DB when --db is not given', async () => {
-    const child = await runCli(['template', 'list', '--org', 'acme', '--json'], { cwd: dir, env: { LOYALTY_DB: db } });
+    const child = await runCli(['template', 'list', '--org', 'acme', '--json'], { cwd: dir, env: { ...place.env, LOYALTY_DB: place.location } });
     expect(child.code).toBe(0);
     expect(json<Array<{ name: string }>>(child).map((t) => t.name)).toEqual(['Another tracker', 'Spend tracker']);
   });
@@ -244,7 +254,7 @@ describe('exit codes of a wrong command line', () => {
 
 describe('demo', () => {
   it('builds a demo org, imports a sample file and exits 0', async () => {
-    const run = await cli(['demo', '--json'], { db: path.join(dir, 'demo.db') });
+    const run = await cli(['demo', '--json'], { on: await newPlace() });
     expect(run.code).toBe(0);
     const out = json<{ dryRun: { status: string }; import: { status: string; rows: { total: number; rejected: number; imported: number } } }>(run);
     expect(out.dryRun.status).toBe('VALIDATED');
@@ -254,7 +264,7 @@ describe('demo', () => {
   });
 
   it('exits 0 for people too, telling them what it did on standard error', async () => {
-    const run = await cli(['demo'], { db: path.join(dir, 'demo-people.db') });
+    const run = await cli(['demo'], { on: await newPlace() });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('Dry run');
   });

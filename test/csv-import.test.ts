@@ -5,7 +5,7 @@ import { codes, loadOrg, runImport, tempStore } from './helpers.js';
 
 /**
  * The CSV reader end to end: files of every dialect and encoding the spec names, imported with a
- * Trackers template into a real SQLite file, checked through what the job records (its status,
+ * Trackers template into a real store (a SQLite file, or PostgreSQL), checked through what the job records (its status,
  * counts and rejections) and what it wrote (tracker values).
  */
 

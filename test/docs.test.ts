@@ -12,7 +12,7 @@ import { PROFILES } from '../src/profiles/registry.js';
 import { PROFILE_KEYS } from '../src/profiles/types.js';
 import { JOB_STATUSES } from '../src/store/port.js';
 import { templateSchema } from '../src/templates/schema.js';
-import { ensureBuilt, runCli, tempDir } from './helpers.js';
+import { ensureBuilt, ON_POSTGRES, runCli, tempDir } from './helpers.js';
 
 /**
  * The reference in docs/ against the code: generated sections up to date, every code, status,
@@ -20,10 +20,13 @@ import { ensureBuilt, runCli, tempDir } from './helpers.js';
  * `UPDATE_DOCS=1 npx vitest run test/docs.test.ts` (or `npm run docs`) writes the sections again.
  */
 
+// Store-independent (the docs against the code): checked once, in the SQLite run.
+const describeOnce = describe.skipIf(ON_POSTGRES);
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const read = (file: string) => fs.readFileSync(path.join(root, file), 'utf8');
 
-describe('the reference pages', () => {
+describeOnce('the reference pages', () => {
   it('hold the generated sections exactly as the code renders them', () => {
     const stale: string[] = [];
     for (const file of markdownFiles(root)) {
@@ -60,7 +63,7 @@ describe('the reference pages', () => {
   });
 });
 
-describe('explanations', () => {
+describeOnce('explanations', () => {
   it('give every error code a cause and what to do', () => {
     const codes = [...FILE_ERROR_CODES, ...ROW_ERROR_CODES];
     const explanations: Record<string, { cause: string; fix: string } | undefined> = ERROR_CODE_EXPLANATIONS;
@@ -113,7 +116,7 @@ describe('explanations', () => {
   });
 });
 
-describe('the examples in docs/examples', () => {
+describeOnce('the examples in docs/examples', () => {
   it('are a valid reference-data file and valid templates', () => {
     expect(referenceDataSchema.safeParse(JSON.parse(read('docs/examples/acme-org.json'))).error).toBeUndefined();
     const templates = fs.readdirSync(path.join(root, 'docs/examples')).filter((f) => f.endsWith('-template.json'));
@@ -125,7 +128,7 @@ describe('the examples in docs/examples', () => {
   });
 });
 
-describe('links', () => {
+describeOnce('links', () => {
   it('of every Markdown file of the repository stay inside it and name files and headings that exist', () => {
     const files = markdownFiles(root);
     expect(files).toContain('README.md');
@@ -176,7 +179,7 @@ describe('links', () => {
   });
 });
 
-describe('the command-line reference', () => {
+describeOnce('the command-line reference', () => {
   /** A command's help, read from the built CLI: its options and its subcommands. */
   async function help(command: string[], cwd: string): Promise<{ options: string[]; commands: string[] }> {
     const run = await runCli([...command, '--help'], { cwd });
@@ -227,7 +230,7 @@ describe('the command-line reference', () => {
   }, 300_000);
 });
 
-describe('the HTTP API reference', () => {
+describeOnce('the HTTP API reference', () => {
   // The route table comes with the HTTP server; until it is there, there is nothing to check.
   const routesFile = path.join(root, 'src', 'http', 'routes.ts');
 

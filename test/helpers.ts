@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterEach, beforeEach, expect, inject } from 'vitest';
 import { FileError } from '../src/core/error-codes.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
-import type { JobRecord, Rejection, Store } from '../src/store/port.js';
-import pg from 'pg';
+import { JOB_STATUSES, type JobRecord, type Rejection, type Store, type StoredLedgerEntry, type StoredTrackerValue } from '../src/store/port.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
@@ -20,37 +20,157 @@ export function tempDir(prefix = 'loyalty-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A SQLite store in a new temp file. */
-export async function tempStore(): Promise<{ store: Store; file: string; dir: string }> {
-  const dir = tempDir();
-  const file = path.join(dir, 'test.db');
-  if (process.env.TEST_STORE === 'postgres') return { store: await tempPostgresStore(), file, dir };
-  return { store: await SqliteStore.open(file), file, dir };
-}
+/** The kinds of store. */
+export type StoreKind = 'sqlite' | 'postgres';
+
+/** The store the suites run on: PostgreSQL when `TEST_STORE=postgres`, else SQLite files. */
+export const TEST_KIND: StoreKind = process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** Whether this run is on PostgreSQL: for `it.skipIf` of a test about SQLite alone, and the reverse. */
+export const ON_POSTGRES = TEST_KIND === 'postgres';
 
 /** The server the PostgreSQL suites use: the local one, trust authentication. */
 export const TEST_POSTGRES = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432';
 
+/** Runs `work` with a client of the PostgreSQL server's maintenance database. */
+export async function pgAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
- * A PostgreSQL store in a database of its own, made for the test and dropped when the store is
- * closed: every suite that uses `tempStore` runs on PostgreSQL when `TEST_STORE=postgres`.
+ * Makes database `name`: a copy of `template` (an empty, migrated database that
+ * test/postgres-template.ts makes for the run, when there is one). A template cannot be copied
+ * while a session is connected to it; one just closed may linger a moment, so that is retried.
  */
-export async function tempPostgresStore(): Promise<Store> {
-  const name = `loyalty_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const store = await PostgresStore.open(`${TEST_POSTGRES}/${name}`);
-  const close = store.close.bind(store);
-  store.close = async () => {
-    await close();
-    const dropper = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
-    await dropper.connect();
-    await dropper.query(`drop database if exists ${name} with (force)`);
-    await dropper.end();
+async function createDatabase(name: string, template: string | undefined): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await pgAdmin((c) => c.query(template ? `create database ${name} template ${template}` : `create database ${name}`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || Date.now() > deadline) throw error;
+      await sleep(100);
+    }
+  }
+}
+
+/** The migrated empty database the run made to copy, if any (see test/postgres-template.ts). */
+function migratedTemplate(): string | undefined {
+  try {
+    return inject('postgresTemplate') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A fresh store location, for the test process and for the CLI and servers it starts alike: a
+ * SQLite file in a new temp folder, or a new PostgreSQL database of its own, dropped by `drop`.
+ */
+export interface StorePlace {
+  readonly kind: StoreKind;
+  /** What `--db` and LOYALTY_DB take: the SQLite file's path or the database's postgres:// URL. */
+  readonly location: string;
+  /** The place's own temp folder, removed by `drop`. */
+  readonly dir: string;
+  /**
+   * The folder beside a SQLite file where that store keeps its job files and uploads; empty for
+   * PostgreSQL, which keeps them in the database.
+   */
+  readonly filesDir: string;
+  /** The environment a child process on this store needs (nothing yet beyond its location). */
+  readonly env: Record<string, string>;
+  /** Opens a store on the place (a second one, if one is open: another connection). */
+  open(options?: { readerThread?: boolean }): Promise<Store>;
+  /** A new place holding a copy of this one's database (its stores closed), not of its files. */
+  copy(): Promise<StorePlace>;
+  /** Removes the place: its folder, and its PostgreSQL database (connections to it are ended). */
+  drop(): Promise<void>;
+}
+
+/** A fresh store location of `kind` (the run's store by default): see `StorePlace`. */
+export async function tempPlace(kind: StoreKind = TEST_KIND, from?: StorePlace): Promise<StorePlace> {
+  const dir = tempDir('loyalty-store-');
+  if (kind === 'sqlite') {
+    const location = path.join(dir, 'store.db');
+    if (from) fs.copyFileSync(from.location, location);
+    const filesDir = `${location}.files`;
+    const place: StorePlace = {
+      kind,
+      location,
+      dir,
+      filesDir,
+      env: {},
+      open: (options) => SqliteStore.open(location, options),
+      copy: () => tempPlace(kind, place),
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+    return place;
+  }
+  const name = `loyalty_test_${process.pid}_${randomBytes(5).toString('hex')}`;
+  const source = from ? new URL(from.location).pathname.slice(1) : migratedTemplate();
+  try {
+    await createDatabase(name, source);
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const location = `${TEST_POSTGRES}/${name}`;
+  const place: StorePlace = {
+    kind,
+    location,
+    dir,
+    filesDir: '',
+    env: {},
+    open: () => PostgresStore.open(location),
+    copy: () => tempPlace(kind, place),
+    drop: async () => {
+      await dropDatabase(location);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
   };
-  return store;
+  return place;
+}
+
+/** Drops the PostgreSQL database at `location` (a postgres:// URL), ending its connections. */
+async function dropDatabase(location: string): Promise<void> {
+  const name = new URL(location).pathname.slice(1);
+  await pgAdmin((c) => c.query(`drop database if exists ${name} with (force)`));
+}
+
+/**
+ * A store in a place of its own (see `tempPlace`): a SQLite file, or a PostgreSQL database when
+ * `TEST_STORE=postgres`. Closing the store drops its PostgreSQL database; `dir` is the place's
+ * folder (its SQLite file, or its job files), for the test's own files too, which the caller
+ * removes.
+ */
+export async function tempStore(): Promise<{ store: Store; dir: string; place: StorePlace }> {
+  const place = await tempPlace();
+  let store: Store;
+  try {
+    store = await place.open();
+  } catch (error) {
+    await place.drop();
+    throw error;
+  }
+  if (place.kind === 'postgres') {
+    const close = store.close.bind(store);
+    store.close = async () => {
+      try {
+        await close();
+      } finally {
+        await dropDatabase(place.location);
+      }
+    };
+  }
+  return { store, dir: place.dir, place };
 }
 
 /** The small org most tests start from (see spec/domain.md's example), extended by `extra`. */
@@ -141,7 +261,8 @@ export interface ImportResult {
 
 /**
  * Saves `template` (org "acme" and profile TRACKERS unless given), writes `csv` to a temp file
- * and runs a job on it; returns the finished job and its rejections in row order.
+ * and runs a job on it; returns the finished job and its rejections in row order. The temp file
+ * is removed afterwards.
  */
 export async function runImport(
   store: Store,
@@ -151,13 +272,18 @@ export async function runImport(
 ): Promise<ImportResult> {
   const saved = await saveTemplate({ org: 'acme', name: 'test template', profile: 'TRACKERS', ...template }, store);
   const dir = tempDir();
-  const file = path.join(dir, options.fileName ?? 'import.csv');
-  fs.writeFileSync(file, csv);
-  const created = await createJob(store, { orgId: (template.org as string) ?? 'acme', template: saved.id, filePath: file, dryRun: options.dryRun, allowDuplicate: options.allowDuplicate });
-  const job = await runJob(store, created.id, { chunkRows: options.chunkRows });
-  const rejections: Rejection[] = [];
-  for await (const page of store.rejections(job.id)) rejections.push(...page);
-  return { job, rejections };
+  try {
+    const file = path.join(dir, options.fileName ?? 'import.csv');
+    fs.writeFileSync(file, csv);
+    const created = await createJob(store, { orgId: (template.org as string) ?? 'acme', template: saved.id, filePath: file, dryRun: options.dryRun, allowDuplicate: options.allowDuplicate });
+    const job = await runJob(store, created.id, { chunkRows: options.chunkRows });
+    const rejections: Rejection[] = [];
+    for await (const page of store.rejections(job.id)) rejections.push(...page);
+    return { job, rejections };
+  } finally {
+    // The job read its own copy of the file (in the store's files folder).
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Rejections as [rowNumber, code, field] triples, the shape most assertions want. */
@@ -176,14 +302,34 @@ export async function templateRefusal(store: Store, input: unknown): Promise<Fil
   throw new Error('the template was saved; it should have been refused');
 }
 
-/** Runs `work` on the SQLite database in `file`, opened read-only, and closes it. */
-export function withDb<T>(file: string, work: (db: BetterSqlite3.Database) => T): T {
-  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
+/** Every item of every page of `pages` (a job's rejections, tracker values or ledger entries). */
+export async function allOf<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const page of pages) out.push(...page);
+  return out;
+}
+
+/**
+ * Every tracker value a job wrote, in row order, read whole (`trackerValuesOfJob` pages by row
+ * number, so a row written twice across a page boundary would not show): each tracker of the
+ * org, filtered by job.
+ */
+export async function trackerValuesOf(store: Store, orgId: string, jobId: string): Promise<StoredTrackerValue[]> {
+  const out: StoredTrackerValue[] = [];
+  for (const tracker of await store.listTrackers(orgId)) for (const v of await store.trackerValues(orgId, tracker.id)) if (v.jobId === jobId) out.push(v);
+  return out.sort((a, b) => a.rowNumber - b.rowNumber || (a.itemId ?? 0) - (b.itemId ?? 0));
+}
+
+/** Every tracker value of the org, whatever the job. */
+export async function allTrackerValues(store: Store, orgId: string): Promise<StoredTrackerValue[]> {
+  const out: StoredTrackerValue[] = [];
+  for (const tracker of await store.listTrackers(orgId)) out.push(...(await store.trackerValues(orgId, tracker.id)));
+  return out;
+}
+
+/** Every ledger entry a job wrote, in row order, read whole (see `trackerValuesOf`). */
+export async function ledgerOf(store: Store, orgId: string, jobId: string): Promise<StoredLedgerEntry[]> {
+  return (await store.ledger({ orgId })).filter((e) => e.jobId === jobId).sort((a, b) => a.rowNumber - b.rowNumber);
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -255,9 +401,15 @@ export interface CliRun {
 export interface CliOptions {
   /** The working directory of the CLI. */
   cwd: string;
-  /** Given as `--db` before `args`; without it the CLI takes its database from LOYALTY_DB. */
+  /**
+   * The store: its location is given as `--db` before `args` (unless `db` is), and its
+   * environment (LOYALTY_FILES_DIR) is set. Without `place` or `db` the CLI takes its database
+   * from LOYALTY_DB.
+   */
+  place?: StorePlace;
+  /** Given as `--db` before `args`, over `place`'s location. */
   db?: string;
-  /** Set over the test's own environment, in which LOYALTY_DB is emptied. */
+  /** Set over the test's own environment (in which LOYALTY_DB is emptied) and `place`'s. */
   env?: Record<string, string>;
 }
 
@@ -266,10 +418,11 @@ export interface CliOptions {
  * operator runs it; `done` resolves when it exits, with all it printed.
  */
 export function startCli(args: string[], options: CliOptions): { child: ChildProcess; done: Promise<CliRun> } {
-  const argv = options.db === undefined ? args : ['--db', options.db, ...args];
+  const db = options.db ?? options.place?.location;
+  const argv = db === undefined ? args : ['--db', db, ...args];
   const child = spawn(process.execPath, [BIN, ...argv], {
     cwd: options.cwd,
-    env: { ...process.env, LOYALTY_DB: '', ...options.env },
+    env: { ...process.env, LOYALTY_DB: '', ...options.place?.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -318,16 +471,9 @@ export function cliJson<T = Record<string, unknown>>(run: CliRun): T {
   }
 }
 
-/** A job as `killImportMidFile` last saw it in the jobs table. */
-export interface JobCheckpoint {
-  id: string;
-  status: string;
-  checkpoint_row: number;
-}
-
 export interface KilledImport {
-  /** The job when polling stopped: IMPORTING with checkpoint_row > 0 unless the import ended first or time ran out. */
-  seen: JobCheckpoint | undefined;
+  /** The job when polling stopped: IMPORTING with a checkpoint past 0 unless the import ended first or time ran out. */
+  seen: JobRecord | undefined;
   /** Whether the import had ended by itself before it was killed. */
   exited: boolean;
   /** How the process ended. */
@@ -335,30 +481,30 @@ export interface KilledImport {
 }
 
 /**
- * Runs `importArgs` (an `import` command line) in the built CLI on the SQLite database `db`,
- * polls the database until the job is IMPORTING with checkpoint_row > 0 (a chunk committed), or
- * the process ends, or 30 seconds pass; then kills the process with SIGKILL and waits for it.
+ * Runs `importArgs` (an `import` command line) in the built CLI on the store at `place`, polls
+ * the store (a connection of this process) until the job is IMPORTING with a checkpoint past 0
+ * (a chunk committed), or the process ends, or 30 seconds pass; then kills the process with
+ * SIGKILL and waits for it.
  */
-export async function killImportMidFile(db: string, importArgs: string[], cwd: string): Promise<KilledImport> {
-  const killed = startCli(importArgs, { cwd, db });
+export async function killImportMidFile(place: StorePlace, importArgs: string[], cwd: string): Promise<KilledImport> {
+  const killed = startCli(importArgs, { cwd, place });
   let exited = false;
   void killed.done.then(() => {
     exited = true;
   });
-  let seen: JobCheckpoint | undefined;
+  let seen: JobRecord | undefined;
   let exitedBeforeKill = false;
   try {
-    const poll = new BetterSqlite3(db, { readonly: true, fileMustExist: true });
+    const poll = await place.open();
     try {
-      const query = poll.prepare('SELECT id, status, checkpoint_row FROM jobs');
       const deadline = Date.now() + 30_000;
       while (!exited && Date.now() < deadline) {
-        seen = query.get() as JobCheckpoint | undefined;
-        if (seen && seen.status === 'IMPORTING' && seen.checkpoint_row > 0) break;
+        [seen] = await poll.jobsWithStatus(JOB_STATUSES);
+        if (seen && seen.status === 'IMPORTING' && seen.checkpointRow > 0) break;
         await sleep(5);
       }
     } finally {
-      poll.close();
+      await poll.close();
     }
   } finally {
     exitedBeforeKill = exited;

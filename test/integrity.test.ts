@@ -4,22 +4,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, mobileOf, storeCode, transactionDateOf, writeTrackersFile } from '../src/demo/generate.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import { openStore } from '../src/store/open.js';
 import { type JobRecord, LEASE, type Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { type CliRun, cliJson, ensureBuilt, runCli, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
+import { type CliRun, cliJson, ensureBuilt, ON_POSTGRES, runCli, type StorePlace, startCli, TEST_KIND, tempDir, tempPlace } from './helpers.js';
 
 /**
- * A job's integrity against the world around it, with real processes of the built CLI, on both
- * stores (spec: jobs.md, "Job"; cli.md): the operator's file changed while a job reads it, the
+ * A job's integrity against the world around it, with real processes of the built CLI, on the
+ * run's store (SQLite, or PostgreSQL with TEST_STORE=postgres) (spec: jobs.md, "Job"; cli.md): the operator's file changed while a job reads it, the
  * duplicate-file guard beside an unfinished job, signals, cancel from a second process, a resume
  * of a job that runs elsewhere, a SQLite store removed under a job, an unreadable file.
  *
- * Each store kind loads one org once; every test runs on a copy of it (a copied SQLite file, a
+ * One base store loads the org once; every test runs on a copy of it (a copied SQLite file, a
  * PostgreSQL database made from it as a template), so tests never see each other's jobs.
  */
 
@@ -51,78 +49,18 @@ interface Summary {
   file: { name: string; sha256: string | null; size: number };
 }
 
-interface Kind {
-  name: 'SQLite' | 'PostgreSQL';
-  /** Makes the base store (the org and its template loaded) and returns how to copy it. */
-  base(root: string): Promise<{ copy(dir: string): Promise<Place>; drop(): Promise<void> }>;
-}
-
-/** One test's store: its location, the folder of its job files, the CLI's environment. */
-interface Place {
-  location: string;
-  filesDir: string;
-  drop(): Promise<void>;
-}
-
-async function pgAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
-  await c.connect();
-  try {
-    return await work(c);
-  } finally {
-    await c.end();
-  }
-}
-
-async function loadBase(location: string): Promise<void> {
-  const store = await openStore(location, { create: true });
+/** Makes the base store: the org and its template loaded. */
+async function makeBase(): Promise<StorePlace> {
+  const base = await tempPlace();
+  const store = await base.open();
   try {
     await loadReferenceData(generateOrg(ORG, CUSTOMERS), store);
     await saveTemplate(generatedTrackersTemplate(ORG), store);
   } finally {
     await store.close();
   }
+  return base;
 }
-
-const KINDS: Kind[] = [
-  {
-    name: 'SQLite',
-    async base(root) {
-      const base = path.join(root, 'base.db');
-      await loadBase(base);
-      return {
-        async copy(dir) {
-          const location = path.join(dir, 'store.db');
-          fs.copyFileSync(base, location);
-          // A SQLite store keeps its job files beside it.
-          return { location, filesDir: `${location}.files`, drop: async () => undefined };
-        },
-        drop: async () => undefined,
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    async base() {
-      const base = `loyalty_integrity_base_${process.pid}`;
-      await pgAdmin((c) => c.query(`create database ${base}`));
-      await loadBase(`${TEST_POSTGRES}/${base}`);
-      let n = 0;
-      return {
-        async copy(dir) {
-          const name = `loyalty_integrity_${process.pid}_${++n}`;
-          await pgAdmin((c) => c.query(`create database ${name} template ${base}`));
-          return {
-            location: `${TEST_POSTGRES}/${name}`,
-            filesDir: path.join(dir, 'files'),
-            drop: () => pgAdmin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
-          };
-        },
-        drop: () => pgAdmin((c) => c.query(`drop database if exists ${base} with (force)`)).then(() => undefined),
-      };
-    },
-  },
-];
 
 let root: string;
 /** The file every test imports (tests that change it change a copy). */
@@ -180,21 +118,20 @@ function json<T = Summary>(run: CliRun): T {
   return cliJson<T>(run);
 }
 
-describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) => {
-  let baseDir: string;
-  let base: Awaited<ReturnType<Kind['base']>>;
+describe(`the ${TEST_KIND} store`, () => {
+  let base: StorePlace;
   let templateId: string;
   /** The file imported without interruption: its summary and the values it wrote. */
   let reference: { summary: Summary; values: Value[] };
 
   // This test's store, its folder, and a store opened on it to read what the CLI wrote.
   let dir: string;
-  let place: Place;
+  let place: StorePlace;
   let store: Store;
   const running: ChildProcess[] = [];
 
   const env = (extra: Record<string, string> = {}) => ({
-    LOYALTY_FILES_DIR: place.filesDir,
+    ...place.env,
     LOYALTY_HEARTBEAT_MS: String(HEARTBEAT_MS),
     LOYALTY_LEASE_STALE_MS: String(STALE_MS),
     // Many small chunks, so that a job is caught, signalled and killed between two of them.
@@ -244,12 +181,11 @@ describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) 
   }
 
   beforeAll(async () => {
-    baseDir = tempDir('loyalty-integrity-base-');
-    base = await kind.base(baseDir);
+    base = await makeBase();
     // The reference: the file imported without interruption.
     dir = tempDir('loyalty-integrity-ref-');
-    place = await base.copy(dir);
-    store = await openStore(place.location);
+    place = await base.copy();
+    store = await place.open();
     templateId = (await store.listTemplates(ORG))[0]!.id;
     const run = await cli([...importArgs(original), '--json']);
     expect(run.code, run.stderr).toBe(0);
@@ -267,13 +203,12 @@ describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) 
 
   afterAll(async () => {
     await base?.drop();
-    if (baseDir) fs.rmSync(baseDir, { recursive: true, force: true });
   });
 
   beforeEach(async () => {
     dir = tempDir('loyalty-integrity-test-');
-    place = await base.copy(dir);
-    store = await openStore(place.location);
+    place = await base.copy();
+    store = await place.open();
   }, 60_000);
 
   afterEach(async () => {
@@ -585,29 +520,27 @@ describe.each(KINDS.map((k) => [k.name, k] as const))('%s store', (_name, kind) 
     }, 60_000);
   });
 
-  if (kind.name === 'SQLite') {
-    describe('the store removed while a job runs', () => {
-      it('exits 1 saying the store was removed, with no summary; STORE_UNAVAILABLE with --json', async () => {
-        for (const asJson of [false, true]) {
-          const file = copyOfFile();
-          const { done } = start([...importArgs(file), ...(asJson ? ['--json'] : [])]);
-          await midFile(done);
-          // This process's connection goes too: only the running import holds the store.
-          await store.close();
-          for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${place.location}${suffix}`, { force: true });
-          const run = await done;
-          expect(run.code, run.stderr).toBe(1);
-          expect(run.stderr).toMatch(/removed/);
-          expect(run.stdout).not.toMatch(/COMPLETED/);
-          if (asJson) expect(json<{ error: { code: string } }>(run).error.code).toBe('STORE_UNAVAILABLE');
-          else expect(run.stdout).toBe('');
-          // The next round on a fresh copy of the store.
-          place = await base.copy(dir);
-          store = await openStore(place.location);
-        }
-      }, 120_000);
-    });
-  }
+  // SQLite only: a PostgreSQL store is a server's database, with no file to remove under a job.
+  describe.skipIf(ON_POSTGRES)('the store removed while a job runs', () => {
+    it('exits 1 saying the store was removed, with no summary; STORE_UNAVAILABLE with --json', async () => {
+      for (const asJson of [false, true]) {
+        const file = copyOfFile();
+        const { done } = start([...importArgs(file), ...(asJson ? ['--json'] : [])]);
+        await midFile(done);
+        // This process's connection goes too: only the running import holds the store.
+        await store.close();
+        for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`${place.location}${suffix}`, { force: true });
+        const run = await done;
+        expect(run.code, run.stderr).toBe(1);
+        expect(run.stderr).toMatch(/removed/);
+        expect(run.stdout).not.toMatch(/COMPLETED/);
+        if (asJson) expect(json<{ error: { code: string } }>(run).error.code).toBe('STORE_UNAVAILABLE');
+        else expect(run.stdout).toBe('');
+        // The next round on a fresh copy of the store.
+        await place.drop();
+        place = await base.copy();
+        store = await place.open();
+      }
+    }, 120_000);
+  });
 });
-
-

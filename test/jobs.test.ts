@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
@@ -8,7 +7,7 @@ import { summarise } from '../src/jobs/summary.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import type { JobRecord, Rejection, Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, codes, loadOrg, tempDir, tempStore } from './helpers.js';
+import { acmeOrg, allOf, allTrackerValues, codes, loadOrg, tempDir, tempStore, trackerValuesOf } from './helpers.js';
 
 /**
  * The job lifecycle (spec: jobs.md, "Job" and "Error codes"): states, summary counts, the
@@ -69,7 +68,6 @@ const MIXED_AGAIN_COUNTS = { ...MIXED_OTHER_COUNTS, ALREADY_TRACKED: 4 };
 const ALL_VALID = [HEADER, '919876543211,B-1,2025-03-01 10:15,S001,12.50', '919876543210,B-2,2025-03-02,S001,3'].join('\n');
 
 let store: Store;
-let dbFile: string;
 let dirs: string[] = [];
 
 function newDir(): string {
@@ -84,14 +82,19 @@ function writeFile(content: string | Buffer, name = 'import.csv'): string {
   return file;
 }
 
-/** Counts rows of the SQLite file through a separate read-only connection. */
-function count(sqlText: string, ...params: unknown[]): number {
-  const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(sqlText).get(...params) as { n: number }).n;
-  } finally {
-    db.close();
-  }
+/** How many tracker values the store holds for `job`. */
+async function valuesOfJob(job: JobRecord): Promise<number> {
+  return (await trackerValuesOf(store, job.orgId, job.id)).length;
+}
+
+/** How many rejections the store holds for `job`. */
+async function rejectionsOfJob(job: JobRecord): Promise<number> {
+  return (await allOf(store.rejections(job.id))).length;
+}
+
+/** How many tracker values the store holds for the acme org, whatever the job. */
+async function acmeValues(): Promise<number> {
+  return (await allTrackerValues(store, 'acme')).length;
 }
 
 async function run(
@@ -107,14 +110,14 @@ async function run(
 }
 
 /** Asserts a job FAILED with `code` and left nothing behind but the job itself. */
-function expectFailedWithNothingWritten(job: JobRecord, code: string): void {
+async function expectFailedWithNothingWritten(job: JobRecord, code: string): Promise<void> {
   expect(job.status).toBe('FAILED');
   expect(job.fileError?.code).toBe(code);
   expect(job.finishedAt).not.toBeNull();
   expect(job.counts).toEqual({ total: 0, valid: 0, rejected: 0, imported: 0, errorCounts: {} });
   expect(job.checkpointRow).toBe(0);
-  expect(count('SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', job.id)).toBe(0);
-  expect(count('SELECT count(*) AS n FROM job_rejections WHERE job_id = ?', job.id)).toBe(0);
+  expect(await valuesOfJob(job)).toBe(0);
+  expect(await rejectionsOfJob(job)).toBe(0);
 }
 
 function removeDirs(): void {
@@ -125,7 +128,6 @@ function removeDirs(): void {
 async function freshAcme(): Promise<void> {
   const t = await tempStore();
   store = t.store;
-  dbFile = t.file;
   dirs.push(t.dir);
   await loadOrg(store);
 }
@@ -146,7 +148,7 @@ describe('job states, summary and checkpoint', () => {
     expect(job.fileError).toBeNull();
     expect(rejections).toEqual([]);
     expect(job.checkpointRow).toBe(3);
-    expect(count('SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', job.id)).toBe(2);
+    expect(await valuesOfJob(job)).toBe(2);
   });
 
   it('ends an import with rejected rows COMPLETED_WITH_ERRORS, counting rows and rejections by code', async () => {
@@ -177,7 +179,7 @@ describe('job states, summary and checkpoint', () => {
     // The checkpoint is the last data row once the job is done; every row was counted once.
     expect(job.checkpointRow).toBe(14);
     expect(job.rowsKnown).toBe(13);
-    expect(count('SELECT count(*) AS n FROM job_rejections WHERE job_id = ?', job.id)).toBe(10);
+    expect(await rejectionsOfJob(job)).toBe(10);
   });
 
   it('reads a tracked value written with a plus sign as a decimal, without stopping the file', async () => {
@@ -207,7 +209,7 @@ describe('job states, summary and checkpoint', () => {
       expect(job.counts, `chunkRows ${chunkRows}`).toEqual({ total: 13, valid: 3, rejected: 10, imported: 3, errorCounts: MIXED_ERROR_COUNTS });
       expect(codes(rejections), `chunkRows ${chunkRows}`).toEqual(MIXED_CODES);
       expect(job.checkpointRow, `chunkRows ${chunkRows}`).toBe(14);
-      expect(count('SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', job.id), `chunkRows ${chunkRows}`).toBe(3);
+      expect(await valuesOfJob(job), `chunkRows ${chunkRows}`).toBe(3);
       const values = (await store.trackerValues('acme', 11)).map(({ jobId: _jobId, ...v }) => v);
       outcomes.push({
         chunkRows,
@@ -228,7 +230,7 @@ describe('job states, summary and checkpoint', () => {
     // The duplicate of row 2 is found across chunks even though nothing was stored.
     expect(codes(rejections)).toEqual(MIXED_CODES);
     expect(job.checkpointRow).toBe(14);
-    expect(count('SELECT count(*) AS n FROM tracker_values')).toBe(0);
+    expect(await acmeValues()).toBe(0);
   });
 
   it('imports a file after a dry run of the same file, and a later dry run sees the values as tracked', async () => {
@@ -241,7 +243,7 @@ describe('job states, summary and checkpoint', () => {
     expect(imported.job.status).toBe('COMPLETED_WITH_ERRORS');
     expect(imported.job.fileError).toBeNull();
     expect(imported.job.counts).toEqual({ total: 13, valid: 3, rejected: 10, imported: 3, errorCounts: MIXED_ERROR_COUNTS });
-    expect(count('SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', imported.job.id)).toBe(3);
+    expect(await valuesOfJob(imported.job)).toBe(3);
 
     const again = await run(saved.id, file, { dryRun: true });
     expect(again.job.status).toBe('VALIDATED');
@@ -252,7 +254,7 @@ describe('job states, summary and checkpoint', () => {
       [7, 'ALREADY_TRACKED', 'trackedValue'],
       [14, 'ALREADY_TRACKED', 'trackedValue'],
     ]);
-    expect(count('SELECT count(*) AS n FROM tracker_values')).toBe(3);
+    expect(await acmeValues()).toBe(3);
   });
 });
 
@@ -270,10 +272,10 @@ describe('file-level failures on the acme org', () => {
     const org = acmeOrg();
     await loadReferenceData({ ...org, trackers: org.trackers!.map((t) => (t.id === 11 ? { ...t, name: 'Spend FY2025' } : t)) }, store);
     const job = await runJob(store, created.id);
-    expectFailedWithNothingWritten(job, 'INVALID_TEMPLATE');
+    await expectFailedWithNothingWritten(job, 'INVALID_TEMPLATE');
     expect(job.fileError!.message).toContain('config.tracker');
     expect(job.fileError!.message).toContain('Spend 2025');
-    expect(count('SELECT count(*) AS n FROM tracker_values')).toBe(0);
+    expect(await acmeValues()).toBe(0);
   });
 
   it.each([
@@ -283,13 +285,13 @@ describe('file-level failures on the acme org', () => {
   ])('fails EMPTY_FILE for %s', async (_what, content) => {
     const saved = await saveTemplate(TEMPLATE, store);
     const { job } = await run(saved.id, writeFile(content));
-    expectFailedWithNothingWritten(job, 'EMPTY_FILE');
+    await expectFailedWithNothingWritten(job, 'EMPTY_FILE');
   });
 
   it('fails MISSING_COLUMN when a mapped header is not in the file', async () => {
     const saved = await saveTemplate({ ...TEMPLATE, mapping: { trackedValue: 'Amount' } }, store);
     const { job } = await run(saved.id, writeFile(MIXED));
-    expectFailedWithNothingWritten(job, 'MISSING_COLUMN');
+    await expectFailedWithNothingWritten(job, 'MISSING_COLUMN');
     expect(job.fileError!.message).toContain('trackedValue');
     expect(job.fileError!.message).toContain('"Amount"');
   });
@@ -297,7 +299,7 @@ describe('file-level failures on the acme org', () => {
   it('fails MISSING_COLUMN when a mapped column number is past the last column', async () => {
     const saved = await saveTemplate({ ...TEMPLATE, mapping: { trackedValue: 6 } }, store);
     const { job } = await run(saved.id, writeFile(MIXED));
-    expectFailedWithNothingWritten(job, 'MISSING_COLUMN');
+    await expectFailedWithNothingWritten(job, 'MISSING_COLUMN');
     expect(job.fileError!.message).toContain('trackedValue');
     expect(job.fileError!.message).toContain('6');
   });
@@ -313,7 +315,7 @@ describe('file-level failures on the acme org', () => {
     const noStore = MIXED.replace('Store Code', 'Branch');
     const saved = await saveTemplate(TEMPLATE, store);
     const { job } = await run(saved.id, writeFile(noStore));
-    expectFailedWithNothingWritten(job, 'MISSING_COLUMN');
+    await expectFailedWithNothingWritten(job, 'MISSING_COLUMN');
     expect(job.fileError!.message).toContain('storeCode');
 
     // The same file with a default for the store is not missing anything.
@@ -328,7 +330,7 @@ describe('file-level failures on the acme org', () => {
     const file = writeFile(MIXED);
     const size = fs.statSync(file).size;
     const { job } = await run(saved.id, file, { maxFileBytes: size - 1 });
-    expectFailedWithNothingWritten(job, 'FILE_TOO_LARGE');
+    await expectFailedWithNothingWritten(job, 'FILE_TOO_LARGE');
 
     const ok = await run(saved.id, file, { maxFileBytes: size });
     expect(ok.job.status).toBe('COMPLETED_WITH_ERRORS');
@@ -342,7 +344,7 @@ describe('file-level failures on the acme org', () => {
 
     // Same content under another name: still the same file.
     const second = await run(saved.id, writeFile(MIXED, 'monday-again.csv'));
-    expectFailedWithNothingWritten(second.job, 'DUPLICATE_FILE');
+    await expectFailedWithNothingWritten(second.job, 'DUPLICATE_FILE');
     expect(second.job.fileError!.message).toContain(first.job.id);
 
     const third = await run(saved.id, writeFile(MIXED, 'monday-again.csv'), { allowDuplicate: true });
@@ -350,8 +352,8 @@ describe('file-level failures on the acme org', () => {
     expect(third.job.fileError).toBeNull();
     // Nothing is tracked twice: the rows valid the first time are now ALREADY_TRACKED.
     expect(third.job.counts).toEqual({ total: 13, valid: 0, rejected: 13, imported: 0, errorCounts: MIXED_AGAIN_COUNTS });
-    expect(count('SELECT count(*) AS n FROM tracker_values')).toBe(3);
-    expect(count('SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', first.job.id)).toBe(3);
+    expect(await acmeValues()).toBe(3);
+    expect(await valuesOfJob(first.job)).toBe(3);
   });
 
   it('does not count a dry run, a failed job or another template version as an earlier import', async () => {
@@ -383,7 +385,6 @@ describe('file-level failures found near the end of a large file', () => {
   beforeAll(async () => {
     const t = await tempStore();
     store = t.store;
-    dbFile = t.file;
     storeDir = t.dir;
     await loadReferenceData(generateOrg('gen', 5_000), store);
     templateId = (await saveTemplate(generatedTrackersTemplate('gen'), store)).id;
@@ -409,20 +410,20 @@ describe('file-level failures found near the end of a large file', () => {
     // Data rows are lines 2…40001; the quote opens on line 40002 and swallows the rest.
     const file = variant('919000000001,"B-1,01/01/2025 09:01,S002,10.25\n919000000002,B-2,02/02/2025 10:02,S003,11.25\n919000000003,B-3,03/03/2025 11:03,S004,12.25\n');
     const { job } = await run(templateId, file, { chunkRows: 500, orgId: 'gen' });
-    expectFailedWithNothingWritten(job, 'MALFORMED_CSV');
+    await expectFailedWithNothingWritten(job, 'MALFORMED_CSV');
     expect(job.fileError!.message).toContain('line 40002');
   });
 
   it('fails MALFORMED_CSV for bytes that are not UTF-8 near the end, with nothing written', async () => {
     const file = variant(Buffer.concat([Buffer.from('919000000001,B-1,01/01/2025 09:01,S'), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from(',10.25\n')]));
     const { job } = await run(templateId, file, { chunkRows: 500, orgId: 'gen' });
-    expectFailedWithNothingWritten(job, 'MALFORMED_CSV');
+    await expectFailedWithNothingWritten(job, 'MALFORMED_CSV');
   });
 
   it('fails ROW_LIMIT_EXCEEDED for one row more than rowLimit, with nothing written', async () => {
     const limited = await saveTemplate({ ...generatedTrackersTemplate('gen', 'limited'), rowLimit: ROWS - 1 }, store);
     const { job } = await run(limited.id, variant(''), { chunkRows: 500, orgId: 'gen' });
-    expectFailedWithNothingWritten(job, 'ROW_LIMIT_EXCEEDED');
+    await expectFailedWithNothingWritten(job, 'ROW_LIMIT_EXCEEDED');
     expect(job.fileError!.message).toContain(String(ROWS - 1));
   });
 
@@ -433,7 +434,7 @@ describe('file-level failures found near the end of a large file', () => {
     const rejected = Object.values(expected).reduce((a, b) => a + b, 0);
     expect(job.counts).toEqual({ total: ROWS, valid: ROWS - rejected, rejected, imported: ROWS - rejected, errorCounts: expected });
     expect(job.checkpointRow).toBe(ROWS + 1);
-    expect(count('SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', job.id)).toBe(ROWS - rejected);
-    expect(count('SELECT count(*) AS n FROM job_rejections WHERE job_id = ?', job.id)).toBe(rejected);
+    expect(await valuesOfJob(job)).toBe(ROWS - rejected);
+    expect(await rejectionsOfJob(job)).toBe(rejected);
   });
 });

@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { type Balance, balances } from '../src/ledger/balances.js';
 import type { Store, StoredLedgerEntry } from '../src/store/port.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, type CliRun, cliJson, ensureBuilt, lines, loadOrg, runCli, tempDir } from './helpers.js';
+import { acmeOrg, type CliRun, cliJson, ensureBuilt, lines, loadOrg, runCli, type StorePlace, tempDir, tempPlace } from './helpers.js';
 
 /**
  * The points ledger of Customer Promotion imports (spec: profiles.md, "Customer Promotion";
@@ -22,7 +21,7 @@ import { acmeOrg, type CliRun, cliJson, ensureBuilt, lines, loadOrg, runCli, tem
  */
 
 let dir: string;
-let db: string;
+let place: StorePlace;
 const jobIds: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
 const identifiers: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
 let entries: StoredLedgerEntry[];
@@ -43,8 +42,8 @@ async function importAt(store: Store, name: string, config: Record<string, unkno
 beforeAll(async () => {
   ensureBuilt();
   dir = tempDir('loyalty-ledger-');
-  db = path.join(dir, 'x.db');
-  const store = await SqliteStore.open(db);
+  place = await tempPlace();
+  const store = await place.open();
   try {
     const base = acmeOrg();
     await loadOrg(
@@ -106,12 +105,13 @@ beforeAll(async () => {
   }
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
+  await place?.drop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function cli(args: string[]): Promise<CliRun> {
-  return runCli(args, { cwd: dir, db });
+  return runCli(args, { cwd: dir, place });
 }
 
 function json<T>(run: CliRun): T {

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedPromotionTemplate, generateOrg, writePromotionFile } from '../src/demo/generate.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { JobRecord } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { ensureBuilt, killImportMidFile, runCli, tempDir, withDb } from './helpers.js';
+import { allOf, ensureBuilt, killImportMidFile, ledgerOf, runCli, type StorePlace, tempDir, tempPlace } from './helpers.js';
 
 /**
  * A Customer Promotion import killed mid-file and resumed awards every row exactly once, as an
@@ -32,29 +32,18 @@ interface Summary {
   startedAt: string | null;
 }
 
-interface JobRow {
-  id: string;
-  status: string;
-  checkpoint_row: number;
-  rows_total: number;
-  rows_valid: number;
-  started_at: string | null;
-  finished_at: string | null;
-  promotion_identifier: string | null;
-}
-
 let dir: string;
+const places: StorePlace[] = [];
 
 beforeAll(() => {
   ensureBuilt();
   dir = tempDir('loyalty-promotion-resume-');
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
+  for (const place of places) await place.drop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-const JOB_SQL = 'SELECT id, status, checkpoint_row, rows_total, rows_valid, started_at, finished_at, promotion_identifier FROM jobs WHERE id = ?';
 
 interface Written {
   /** rowNumber:userId:groupId:points:storeCode:tillCode:expiresAt, in row order. */
@@ -67,29 +56,34 @@ interface Written {
   distinctRows: number;
 }
 
-/** What a job wrote: its ledger entries and rejections in row order, and its distinct issue times and promotions. */
-function written(file: string, jobId: string): Written {
-  return withDb(file, (db) => {
-    const column = (sql: string) => (db.prepare(sql).raw().all(jobId) as unknown[][]).map((r) => String(r[0]));
+/** What a job wrote, read through a store on `place`: its ledger entries and rejections in row order, and its distinct issue times and promotions. */
+async function written(place: StorePlace, jobId: string): Promise<Written> {
+  const store = await place.open();
+  try {
+    const entries = await ledgerOf(store, 'big', jobId);
+    const rejections = await allOf(store.rejections(jobId));
     return {
-      entries: (
-        db
-          .prepare('SELECT row_number, user_id, group_id, points, store_code, till_code, expires_at FROM points_ledger WHERE job_id = ? ORDER BY row_number')
-          .raw()
-          .all(jobId) as unknown[][]
-      ).map((r) => r.join(':')),
-      rejections: (db.prepare('SELECT row_number, code, field FROM job_rejections WHERE job_id = ? ORDER BY row_number').raw().all(jobId) as unknown[][]).map((r) => r.join(':')),
-      issuedAt: column('SELECT DISTINCT issued_at FROM points_ledger WHERE job_id = ?'),
-      promotions: column('SELECT DISTINCT promotion_identifier FROM points_ledger WHERE job_id = ?'),
-      entryCount: (db.prepare('SELECT count(*) AS n FROM points_ledger WHERE job_id = ?').get(jobId) as { n: number }).n,
-      distinctEntryRows: (db.prepare('SELECT count(DISTINCT row_number) AS n FROM points_ledger WHERE job_id = ?').get(jobId) as { n: number }).n,
-      distinctRows: (
-        db
-          .prepare('SELECT count(*) AS n FROM (SELECT row_number FROM points_ledger WHERE job_id = ? UNION SELECT row_number FROM job_rejections WHERE job_id = ?)')
-          .get(jobId, jobId) as { n: number }
-      ).n,
+      entries: entries.map((e) => [e.rowNumber, e.userId, e.groupId, e.points, e.storeCode, e.tillCode, e.expiresAt].join(':')),
+      rejections: rejections.map((r) => [r.rowNumber, r.code, r.field].join(':')),
+      issuedAt: [...new Set(entries.map((e) => e.issuedAt))],
+      promotions: [...new Set(entries.map((e) => e.promotionIdentifier))],
+      entryCount: entries.length,
+      distinctEntryRows: new Set(entries.map((e) => e.rowNumber)).size,
+      distinctRows: new Set([...entries.map((e) => e.rowNumber), ...rejections.map((r) => r.rowNumber)]).size,
     };
-  });
+  } finally {
+    await store.close();
+  }
+}
+
+/** The job as a store on `place` reads it. */
+async function jobOn(place: StorePlace, jobId: string): Promise<JobRecord> {
+  const store = await place.open();
+  try {
+    return (await store.getJob(jobId))!;
+  } finally {
+    await store.close();
+  }
 }
 
 /** The first index at which two lists differ, with both values, or null. */
@@ -107,18 +101,19 @@ function endOf365DaysAfter(startedAt: string): string {
 
 describe('resuming a killed Customer Promotion import', () => {
   it('awards every row of a 250,000-row file exactly once, under one issue time, as an uninterrupted import does', async () => {
-    const interrupted = path.join(dir, 'interrupted.db');
-    const clean = path.join(dir, 'clean.db');
+    const interrupted = await tempPlace();
+    places.push(interrupted);
     const file = path.join(dir, 'festive.csv');
 
-    const setup = await SqliteStore.open(interrupted);
+    const setup = await interrupted.open();
     const org = generateOrg('big', CUSTOMERS);
     expect(org.org.timezone).toBe(ZONE);
     await loadReferenceData(org, setup);
     const template = await saveTemplate(generatedPromotionTemplate('big'), setup);
     await setup.close();
     // The second database starts from the very same org and template version (and so the same promotion identifier).
-    fs.copyFileSync(interrupted, clean);
+    const clean = await interrupted.copy();
+    places.push(clean);
     const expected = await writePromotionFile(file, ROWS, CUSTOMERS, 33);
     const expectedRejected = Object.values(expected).reduce((a, b) => a + b, 0);
     expect(expectedRejected).toBeGreaterThan(0);
@@ -132,22 +127,23 @@ describe('resuming a killed Customer Promotion import', () => {
 
     // Mid-file: what it committed and nothing more, all under the job's start time.
     const jobId = seen!.id;
-    const atKill = withDb(interrupted, (db) => db.prepare(JOB_SQL).get(jobId) as JobRow);
-    expect(atKill.status).toBe('IMPORTING');
-    expect(atKill.finished_at).toBeNull();
-    expect(atKill.started_at).not.toBeNull();
-    expect(atKill.promotion_identifier).toBe(template.promotionIdentifier);
-    expect(atKill.checkpoint_row).toBeGreaterThan(0);
-    expect(atKill.rows_total).toBeLessThan(ROWS);
-    const partial = written(interrupted, jobId);
-    expect(partial.entryCount).toBe(atKill.rows_valid);
-    expect(partial.entryCount + partial.rejections.length).toBe(atKill.rows_total);
-    const startedAt = atKill.started_at!;
+    // Its process gone, the store shows the job INTERRUPTED, mid-file.
+    const atKill = await jobOn(interrupted, jobId);
+    expect(atKill.status).toBe('INTERRUPTED');
+    expect(atKill.finishedAt).toBeNull();
+    expect(atKill.startedAt).not.toBeNull();
+    expect(atKill.promotionIdentifier).toBe(template.promotionIdentifier);
+    expect(atKill.checkpointRow).toBeGreaterThan(0);
+    expect(atKill.counts.total).toBeLessThan(ROWS);
+    const partial = await written(interrupted, jobId);
+    expect(partial.entryCount).toBe(atKill.counts.valid);
+    expect(partial.entryCount + partial.rejections.length).toBe(atKill.counts.total);
+    const startedAt = atKill.startedAt!;
 
     // Resume in a child; meanwhile import the same file uninterrupted into the second database,
     // as a job that started at the same instant (so that issue and expiry times compare equal).
-    const resuming = runCli(['job', 'resume', jobId, '--json'], { cwd: dir, db: interrupted });
-    const cleanStore = await SqliteStore.open(clean);
+    const resuming = runCli(['job', 'resume', jobId, '--json'], { cwd: dir, place: interrupted });
+    const cleanStore = await clean.open();
     let cleanJobId: string;
     try {
       const created = await createJob(cleanStore, { orgId: 'big', template: template.id, filePath: file });
@@ -173,8 +169,8 @@ describe('resuming a killed Customer Promotion import', () => {
     expect(resumed.startedAt).toBe(startedAt);
 
     // Every valid row written once, every row accounted for once.
-    const after = written(interrupted, jobId);
-    const reference = written(clean, cleanJobId);
+    const after = await written(interrupted, jobId);
+    const reference = await written(clean, cleanJobId);
     expect(after.entryCount).toBe(ROWS - expectedRejected);
     expect(after.distinctEntryRows).toBe(after.entryCount);
     expect(after.rejections.length).toBe(expectedRejected);
@@ -196,9 +192,7 @@ describe('resuming a killed Customer Promotion import', () => {
     expect(new Set(after.entries.map((e) => e.slice(e.length - expiry.length)))).toEqual(new Set([expiry]));
 
     // Customers 1…50,000 appear twice in the file: two entries each, not a duplicate (the generator writes "1.0" for both).
-    const twice = withDb(interrupted, (db) =>
-      db.prepare('SELECT row_number, points FROM points_ledger WHERE job_id = ? AND user_id = 1 ORDER BY row_number').raw().all(jobId),
-    );
+    const twice = after.entries.filter((e) => e.split(':')[1] === '1').map((e) => [Number(e.split(':')[0]), e.split(':')[3]]);
     expect(twice).toEqual([
       [2, '1'],
       [CUSTOMERS + 2, '1'],

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeErrorReport, writeSuccessReport } from '../src/jobs/reports.js';
 import { createJob, JobRequestError, type RunOptions, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
 import type { ChunkCommit, JobRecord, Rejection, Store, StoredLedgerEntry, StoredTrackerValue } from '../src/store/port.js';
 import { ReferenceDataError } from '../src/store/reference-data-error.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { acmeOrg, type CliRun, cliJson as json, codes, ensureBuilt, loadOrg, runCli, tempDir, tempStore } from './helpers.js';
+import { acmeOrg, allOf, allTrackerValues, type CliRun, cliJson as json, codes, ensureBuilt, loadOrg, runCli, type StorePlace, tempDir, tempPlace, tempStore, trackerValuesOf } from './helpers.js';
 
 /**
  * What a job does when things go wrong around it (spec: jobs.md, "Job"; design.md, "A job" and
@@ -88,8 +86,8 @@ afterAll(() => {
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-/** A fresh SQLite store in a temp dir, loaded with `data`. */
-async function freshStore(data: ReferenceDataFile = org()): Promise<{ store: Store; file: string; dir: string }> {
+/** A fresh store in a place of its own, loaded with `data`. */
+async function freshStore(data: ReferenceDataFile = org()): Promise<{ store: Store; place: StorePlace; dir: string }> {
   const t = await tempStore();
   dirs.push(t.dir);
   stores.push(t.store);
@@ -133,23 +131,16 @@ async function valuesOf(store: Store, jobId: string): Promise<StoredTrackerValue
   return out;
 }
 
-/** How many tracker values each row number of the job has, through a separate connection. */
-function valuesPerRow(dbFile: string, jobId: string): Array<[number, number]> {
-  const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare('SELECT row_number, count(*) FROM tracker_values WHERE job_id = ? GROUP BY row_number ORDER BY row_number').raw().all(jobId) as Array<[number, number]>;
-  } finally {
-    db.close();
-  }
+/** How many tracker values each row number of the job has, read whole (see `trackerValuesOf`). */
+async function valuesPerRow(store: Store, jobId: string): Promise<Array<[number, number]>> {
+  const perRow = new Map<number, number>();
+  for (const v of await trackerValuesOf(store, 'acme', jobId)) perRow.set(v.rowNumber, (perRow.get(v.rowNumber) ?? 0) + 1);
+  return [...perRow];
 }
 
-function count(dbFile: string, sqlText: string, ...params: unknown[]): number {
-  const db = new BetterSqlite3(dbFile, { readonly: true, fileMustExist: true });
-  try {
-    return (db.prepare(sqlText).get(...params) as { n: number }).n;
-  } finally {
-    db.close();
-  }
+/** How many tracker values and rejections the store holds for a job. */
+async function writtenBy(store: Store, jobId: string): Promise<{ values: number; rejections: number }> {
+  return { values: (await trackerValuesOf(store, 'acme', jobId)).length, rejections: (await allOf(store.rejections(jobId))).length };
 }
 
 /** The error a promise rejects with. */
@@ -181,7 +172,7 @@ afterEach(async () => {
 
 describe('resuming an interrupted import that meets a file-level problem', () => {
   it('leaves the job INTERRUPTED with what it committed, names the job, the code and `job resume`, then resumes once the org fits again', async () => {
-    const { store, file: dbFile } = await freshStore();
+    const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE) });
     const stopped = await interrupt(store, created.id, 2);
@@ -218,7 +209,7 @@ describe('resuming an interrupted import that meets a file-level problem', () =>
     expect(done.startedAt).toBe(stopped.startedAt);
     expect(done.checkpointRow).toBe(12);
     expect(done.counts).toEqual(FILE_COUNTS);
-    expect(valuesPerRow(dbFile, created.id)).toEqual(FILE_VALUES.map(([row]) => [row, 1]));
+    expect(await valuesPerRow(store, created.id)).toEqual(FILE_VALUES.map(([row]) => [row, 1]));
     expect((await valuesOf(store, created.id)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value])).toEqual(FILE_VALUES);
     expect(codes(await rejectionsOf(store, created.id))).toEqual(FILE_CODES);
 
@@ -266,7 +257,7 @@ describe('resuming an interrupted import that meets a file-level problem', () =>
 
 describe('a job reads its own copy of its file', () => {
   it('resumes from its copy whatever happened to the path it was given: edited, then deleted', async () => {
-    const { store, file: dbFile } = await freshStore();
+    const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const csv = writeCsv(FILE);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: csv });
@@ -280,12 +271,13 @@ describe('a job reads its own copy of its file', () => {
     const done = await runJob(store, created.id, CHUNK);
     expect(done.status).toBe('COMPLETED_WITH_ERRORS');
     expect(done.counts).toEqual(FILE_COUNTS);
-    expect(valuesPerRow(dbFile, created.id)).toEqual(FILE_VALUES.map(([row]) => [row, 1]));
+    expect(await valuesPerRow(store, created.id)).toEqual(FILE_VALUES.map(([row]) => [row, 1]));
     expect((await valuesOf(store, created.id)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value])).toEqual(FILE_VALUES);
     expect(codes(await rejectionsOf(store, created.id))).toEqual(FILE_CODES);
     // The copy goes when the job ends.
     expect(fs.existsSync(done.filePath)).toBe(false);
-    expect(count(dbFile, 'SELECT count(*) AS n FROM files WHERE id = ?', done.fileId)).toBe(0);
+    expect(done.fileId).not.toBeNull();
+    expect(await store.getFile('acme', done.fileId!)).toBeNull();
   });
 
   it('refuses a resume whose copy was tampered with, keeping the job INTERRUPTED, and resumes once the copy is back', async () => {
@@ -311,7 +303,7 @@ describe('a job reads its own copy of its file', () => {
 
 describe('the duplicate-file guard', () => {
   it('refuses a new import of the content an interrupted import holds, naming it; allowDuplicate imports it', async () => {
-    const { store, file: dbFile } = await freshStore();
+    const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const first = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE, 'monday.csv') });
     const stopped = await interrupt(store, first.id, 2);
@@ -326,8 +318,7 @@ describe('the duplicate-file guard', () => {
     expect(refused.fileError?.message).toContain(first.id);
     expect(refused.fileError?.message).toContain('monday.csv');
     expect(refused.counts).toEqual({ total: 0, valid: 0, rejected: 0, imported: 0, errorCounts: {} });
-    expect(count(dbFile, 'SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', second.id)).toBe(0);
-    expect(count(dbFile, 'SELECT count(*) AS n FROM job_rejections WHERE job_id = ?', second.id)).toBe(0);
+    expect(await writtenBy(store, second.id)).toEqual({ values: 0, rejections: 0 });
 
     // The refused job does not stand in the way of the interrupted one.
     const resumed = await runJob(store, first.id, CHUNK);
@@ -344,7 +335,7 @@ describe('the duplicate-file guard', () => {
   });
 
   it('refuses allowDuplicate beside an unfinished import of the same file, naming it and `job resume`; the first then finishes once', async () => {
-    const { store, file: dbFile } = await freshStore();
+    const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const first = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE, 'monday.csv') });
     await interrupt(store, first.id, 2);
@@ -357,16 +348,16 @@ describe('the duplicate-file guard', () => {
     expect(refused.fileError?.message).toContain(`job resume ${first.id}`);
     expect(refused.fileError?.message).toContain(`job cancel ${first.id}`);
     expect(refused.fileError?.message).not.toMatch(/allow-duplicate/);
-    expect(count(dbFile, 'SELECT count(*) AS n FROM tracker_values WHERE job_id = ?', intended.id)).toBe(0);
+    expect((await writtenBy(store, intended.id)).values).toBe(0);
 
     const resumed = await runJob(store, first.id, CHUNK);
     expect(resumed.status).toBe('COMPLETED_WITH_ERRORS');
     expect(resumed.counts).toEqual(FILE_COUNTS);
-    expect(valuesPerRow(dbFile, first.id)).toEqual(FILE_VALUES.map(([row]) => [row, 1]));
+    expect(await valuesPerRow(store, first.id)).toEqual(FILE_VALUES.map(([row]) => [row, 1]));
   });
 
   it('claimFile: the first import of a content gets it, the next gets the first job, a dry run always gets null, allowDuplicate once the first ended', async () => {
-    const { store, file: dbFile } = await freshStore();
+    const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const file = writeCsv(FILE);
     const sha = 'a'.repeat(64);
@@ -402,14 +393,14 @@ describe('the duplicate-file guard', () => {
     expect(await store.claimFile(dry3.id, other)).toBeNull();
     const c = await createJob(store, { orgId: 'acme', template: saved.id, filePath: file });
     expect(await store.claimFile(c.id, other)).toBeNull();
-    expect(count(dbFile, "SELECT count(*) AS n FROM jobs WHERE file_sha256 = ? AND dry_run = 0 AND allow_duplicate = 0", sha)).toBe(1);
+    expect((await store.listJobs('acme')).filter((j) => j.fileSha256 === sha && !j.dryRun && !j.allowDuplicate).map((j) => j.id)).toEqual([a.id]);
   });
 
   it('claimFile is atomic: of two imports of one content claimed at once from two connections, exactly one wins', async () => {
-    const { store, file: dbFile } = await freshStore();
+    const { store, place } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const file = writeCsv(FILE);
-    const second = await SqliteStore.open(dbFile);
+    const second = await place.open();
     stores.push(second);
     for (let round = 0; round < 5; round++) {
       const sha = String(round).repeat(64);
@@ -421,14 +412,14 @@ describe('the duplicate-file guard', () => {
         [null, a.id],
         [b.id, null],
       ]).toContainEqual(outcome);
-      expect(count(dbFile, 'SELECT count(*) AS n FROM jobs WHERE file_sha256 = ?', sha)).toBe(1);
+      expect((await store.listJobs('acme')).filter((j) => j.fileSha256 === sha)).toHaveLength(1);
     }
   });
 });
 
 describe('an interrupted dry run', () => {
   it('starts again from its first row: rejections and counts equal an uninterrupted dry run, including a duplicate of a row before the old checkpoint', async () => {
-    const { store, file: dbFile } = await freshStore();
+    const { store } = await freshStore();
     const saved = await saveTemplate(TEMPLATE, store);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE), dryRun: true });
     const stopped = await interrupt(store, created.id, 2);
@@ -444,8 +435,8 @@ describe('an interrupted dry run', () => {
     // Row 11 repeats row 4, which the interrupted run had validated before its checkpoint (5).
     expect(codes(rejections)).toEqual(FILE_CODES);
     expect(rejections.find((r) => r.rowNumber === 11)).toMatchObject({ code: 'DUPLICATE_IN_FILE', value: 'B-12' });
-    expect(count(dbFile, 'SELECT count(*) AS n FROM job_rejections WHERE job_id = ?', created.id)).toBe(4);
-    expect(count(dbFile, 'SELECT count(*) AS n FROM tracker_values')).toBe(0);
+    expect((await writtenBy(store, created.id)).rejections).toBe(4);
+    expect(await allTrackerValues(store, 'acme')).toEqual([]);
 
     const reference = await uninterrupted({ dryRun: true });
     expect(reference.job.status).toBe('VALIDATED');
@@ -487,9 +478,8 @@ describe('reports that cannot be written', () => {
 
 describe('org load: a transaction and its group', () => {
   let store: Store;
-  let dbFile: string;
   beforeEach(async () => {
-    ({ store, file: dbFile } = await freshStore(acmeOrg()));
+    ({ store } = await freshStore(acmeOrg()));
   });
 
   const tx = (loyaltyLogId: number, userId: number, groupId: number | null) => ({
@@ -510,7 +500,9 @@ describe('org load: a transaction and its group', () => {
   });
   async function expectNothingWritten(): Promise<void> {
     expect((await store.listStores('acme')).map((s) => s.code)).toEqual(['S001', 'S002']);
-    expect(count(dbFile, 'SELECT count(*) AS n FROM transactions')).toBe(4);
+    // The org's four transactions, and none of those the refused files hold.
+    const ids = [90001, 90002, 90003, 90004, 95001, 95002, 95003, 95004];
+    expect((await store.findTransactionsById('acme', ids)).map((t) => t.loyaltyLogId).sort()).toEqual([90001, 90002, 90003, 90004]);
   }
 
   it('refuses a transaction whose groupId is a group neither in the file nor in the store', async () => {
@@ -548,7 +540,7 @@ describe('org load: a transaction and its group', () => {
     expect(error).toBeInstanceOf(ReferenceDataError);
     expect(error.message).toMatch(/customer 1004/);
     await expectNothingWritten();
-    expect(count(dbFile, 'SELECT count(*) AS n FROM customers WHERE user_id = 1004')).toBe(0);
+    expect(await store.findCustomers('acme', 'USER_ID', [1004])).toEqual([]);
   });
 
   it('accepts a group transaction whose customer is a member by the store, or by the file', async () => {
@@ -629,24 +621,30 @@ describe('Customer Promotion: a promotion belongs to one program', () => {
 
 describe('the command line', () => {
   let dir: string;
-  let db: string;
+  let place: StorePlace;
+  const places: StorePlace[] = [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     ensureBuilt();
     dir = tempDir('loyalty-resilience-cli-');
     dirs.push(dir);
-    db = path.join(dir, 'x.db');
+    place = await tempPlace();
+    places.push(place);
   }, 180_000);
+  afterAll(async () => {
+    for (const p of places) await p.drop();
+  });
 
-  function cli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-    return runCli(args, { cwd: dir, env: { LOYALTY_DB: db, LOYALTY_DEBUG: '', ...env } });
+  /** Runs the CLI on the store given by LOYALTY_DB: this block's, unless `on` names another. */
+  function cli(args: string[], on: StorePlace = place): Promise<CliRun> {
+    return runCli(args, { cwd: dir, env: { ...on.env, LOYALTY_DB: on.location, LOYALTY_DEBUG: '' } });
   }
 
   const stackLines = (text: string) => text.split('\n').filter((l) => l.startsWith('    at '));
 
   /** The org and template in the CLI's database; returns the template id. */
   async function prepare(): Promise<string> {
-    const store = await SqliteStore.open(db);
+    const store = await place.open();
     try {
       await loadOrg(store, org());
       return (await saveTemplate(TEMPLATE, store)).id;
@@ -692,14 +690,14 @@ describe('the command line', () => {
   });
 
   it('`job resume --json` of an interrupted job whose file was deleted finishes it from its own copy, and shows it INTERRUPTED before', async () => {
-    // A database of its own: no other test's import has tracked these bills.
-    const resumeDb = path.join(dir, 'resume.db');
-    const env = { LOYALTY_DB: resumeDb };
+    // A store of its own: no other test's import has tracked these bills.
+    const resumePlace = await tempPlace();
+    places.push(resumePlace);
     const csv = path.join(dir, 'to-delete.csv');
     fs.writeFileSync(csv, FILE);
     let jobId: string;
     {
-      const store = await SqliteStore.open(resumeDb);
+      const store = await resumePlace.open();
       try {
         await loadOrg(store, org());
         const saved = await saveTemplate(TEMPLATE, store);
@@ -713,11 +711,11 @@ describe('the command line', () => {
     }
     fs.rmSync(csv);
 
-    const shown = await cli(['job', 'show', jobId, '--json'], env);
+    const shown = await cli(['job', 'show', jobId, '--json'], resumePlace);
     expect(shown.code).toBe(0);
     expect(json(shown)).toMatchObject({ jobId, status: 'INTERRUPTED', fileError: null, rows: { total: 4, valid: 2, rejected: 2, imported: 2 } });
 
-    const resumed = await cli(['job', 'resume', jobId, '--json'], env);
+    const resumed = await cli(['job', 'resume', jobId, '--json'], resumePlace);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(json(resumed)).toMatchObject({ jobId, status: 'COMPLETED_WITH_ERRORS', fileError: null, rows: { total: 11, valid: 7, rejected: 4, imported: 7 } });
     expect(stackLines(resumed.stderr)).toEqual([]);

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
-import { ensureBuilt, killImportMidFile, runCli, tempDir, withDb } from './helpers.js';
+import { allOf, ensureBuilt, killImportMidFile, runCli, type StorePlace, tempDir, tempPlace, trackerValuesOf } from './helpers.js';
 
 /**
  * An import killed mid-file and resumed imports every row exactly once (spec: jobs.md, "Job":
@@ -27,23 +27,16 @@ interface Summary {
   fileError: { code: string; message: string } | null;
 }
 
-interface JobRow {
-  id: string;
-  status: string;
-  checkpoint_row: number;
-  rows_total: number;
-  rows_valid: number;
-  finished_at: string | null;
-}
-
 let dir: string;
+const places: StorePlace[] = [];
 
 beforeAll(() => {
   ensureBuilt();
   dir = tempDir('loyalty-resume-');
 }, 180_000);
 
-afterAll(() => {
+afterAll(async () => {
+  for (const place of places) await place.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -52,34 +45,46 @@ function summaryOf(run: { code: number | null; stdout: string; stderr: string })
   return JSON.parse(run.stdout) as Summary;
 }
 
-/** What a job wrote, in row order: its tracker values and its rejections. */
-function written(file: string, jobId: string): { values: string[]; rejections: string[]; distinctValueRows: number; distinctRows: number } {
-  return withDb(file, (db) => ({
-    values: (db.prepare('SELECT row_number, loyalty_log_id, value, user_id FROM tracker_values WHERE job_id = ? ORDER BY row_number').raw().all(jobId) as unknown[][]).map((r) =>
-      r.join(':'),
-    ),
-    rejections: (db.prepare('SELECT row_number, code, field FROM job_rejections WHERE job_id = ? ORDER BY row_number').raw().all(jobId) as unknown[][]).map((r) => r.join(':')),
-    distinctValueRows: (db.prepare('SELECT count(DISTINCT row_number) AS n FROM tracker_values WHERE job_id = ?').get(jobId) as { n: number }).n,
-    distinctRows: (
-      db
-        .prepare('SELECT count(*) AS n FROM (SELECT row_number FROM tracker_values WHERE job_id = ? UNION SELECT row_number FROM job_rejections WHERE job_id = ?)')
-        .get(jobId, jobId) as { n: number }
-    ).n,
-  }));
+/** What a job wrote, in row order, read through a store on `place`: its tracker values and its rejections. */
+async function written(place: StorePlace, jobId: string): Promise<{ values: string[]; rejections: string[]; distinctValueRows: number; distinctRows: number }> {
+  const store = await place.open();
+  try {
+    const values = await trackerValuesOf(store, 'big', jobId);
+    const rejections = await allOf(store.rejections(jobId));
+    return {
+      values: values.map((v) => [v.rowNumber, v.loyaltyLogId, v.value, v.userId].join(':')),
+      rejections: rejections.map((r) => [r.rowNumber, r.code, r.field].join(':')),
+      distinctValueRows: new Set(values.map((v) => v.rowNumber)).size,
+      distinctRows: new Set([...values.map((v) => v.rowNumber), ...rejections.map((r) => r.rowNumber)]).size,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The job as a store on `place` reads it. */
+async function jobOn(place: StorePlace, jobId: string) {
+  const store: Store = await place.open();
+  try {
+    return (await store.getJob(jobId))!;
+  } finally {
+    await store.close();
+  }
 }
 
 describe('resuming a killed import', () => {
   it('imports every row of a 300,000-row file exactly once after the import process is killed', async () => {
-    const interrupted = path.join(dir, 'interrupted.db');
-    const clean = path.join(dir, 'clean.db');
+    const interrupted = await tempPlace();
+    places.push(interrupted);
     const file = path.join(dir, 'spend.csv');
 
-    const store = await SqliteStore.open(interrupted);
+    const store = await interrupted.open();
     await loadReferenceData(generateOrg('big', CUSTOMERS), store);
     const template = await saveTemplate(generatedTrackersTemplate('big'), store);
     await store.close();
     // The second database starts from the very same org and template.
-    fs.copyFileSync(interrupted, clean);
+    const clean = await interrupted.copy();
+    places.push(clean);
     const expected = await writeTrackersFile(file, ROWS, FILE_CUSTOMERS, 33);
     expect(expected.DUPLICATE_IN_FILE).toBeGreaterThan(0);
 
@@ -94,22 +99,23 @@ describe('resuming a killed import', () => {
 
     // It did not finish: the job is mid-file, with what it committed and nothing more.
     const jobId = seen!.id;
-    const atKill = withDb(interrupted, (db) => db.prepare('SELECT id, status, checkpoint_row, rows_total, rows_valid, finished_at FROM jobs WHERE id = ?').get(jobId) as JobRow);
-    expect(atKill.status).toBe('IMPORTING');
-    expect(atKill.finished_at).toBeNull();
-    expect(atKill.checkpoint_row).toBeGreaterThan(0);
-    expect(atKill.checkpoint_row).toBeLessThan(ROWS + 1);
-    expect(atKill.rows_total).toBeLessThan(ROWS);
-    const partial = written(interrupted, jobId);
-    expect(partial.values.length).toBe(atKill.rows_valid);
-    expect(partial.values.length + partial.rejections.length).toBe(atKill.rows_total);
+    // Its process gone, the store shows the job INTERRUPTED, mid-file.
+    const atKill = await jobOn(interrupted, jobId);
+    expect(atKill.status).toBe('INTERRUPTED');
+    expect(atKill.finishedAt).toBeNull();
+    expect(atKill.checkpointRow).toBeGreaterThan(0);
+    expect(atKill.checkpointRow).toBeLessThan(ROWS + 1);
+    expect(atKill.counts.total).toBeLessThan(ROWS);
+    const partial = await written(interrupted, jobId);
+    expect(partial.values.length).toBe(atKill.counts.valid);
+    expect(partial.values.length + partial.rejections.length).toBe(atKill.counts.total);
 
     // The same file imported without interruption into the second database.
-    const reference = summaryOf(await runCli(importArgs, { cwd: dir, db: clean }));
+    const reference = summaryOf(await runCli(importArgs, { cwd: dir, place: clean }));
     expect(reference.status).toBe('COMPLETED_WITH_ERRORS');
     expect(reference.errorCounts).toEqual(expected);
 
-    const resumed = summaryOf(await runCli(['job', 'resume', jobId, '--json'], { cwd: dir, db: interrupted }));
+    const resumed = summaryOf(await runCli(['job', 'resume', jobId, '--json'], { cwd: dir, place: interrupted }));
     expect(resumed.jobId).toBe(jobId);
     expect(resumed.status).toBe('COMPLETED_WITH_ERRORS');
     expect(resumed.fileError).toBeNull();
@@ -119,15 +125,14 @@ describe('resuming a killed import', () => {
     expect(resumed.errorCounts).toEqual(expected);
 
     // Every valid row written exactly once, every row accounted for once, as in the clean run.
-    const after = written(interrupted, jobId);
+    const after = await written(interrupted, jobId);
     expect(after.values.length).toBe(resumed.rows.valid);
     expect(after.distinctValueRows).toBe(resumed.rows.valid);
     expect(after.rejections.length).toBe(resumed.rows.rejected);
     expect(after.distinctRows).toBe(ROWS);
-    const referenceWritten = written(clean, reference.jobId);
+    const referenceWritten = await written(clean, reference.jobId);
     expect(after.values).toEqual(referenceWritten.values);
     expect(after.rejections).toEqual(referenceWritten.rejections);
-    const checkpoint = withDb(interrupted, (db) => (db.prepare('SELECT checkpoint_row AS n FROM jobs WHERE id = ?').get(jobId) as { n: number }).n);
-    expect(checkpoint).toBe(ROWS + 1);
+    expect((await jobOn(interrupted, jobId)).checkpointRow).toBe(ROWS + 1);
   }, 180_000);
 });

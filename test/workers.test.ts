@@ -13,7 +13,7 @@ import { FINAL_STATUSES, type JobRecord, LEASE, type Store } from '../src/store/
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { call, readEvents, startTestApi, type TestApi } from './api-helpers.js';
-import { cliJson, ensureBuilt, runCli, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
+import { cliJson, ensureBuilt, ON_POSTGRES, runCli, type StorePlace, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
 
 /**
  * Worker processes (`loyalty-import worker`) over one PostgreSQL database, with real processes of
@@ -41,12 +41,28 @@ async function pgAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** This test's database as a store place a server can be started on (the test drops it). */
+function placeOf(location: string, dir: string): StorePlace {
+  const place: StorePlace = {
+    kind: 'postgres',
+    location,
+    dir,
+    filesDir: '',
+    env: {},
+    open: () => PostgresStore.open(location),
+    copy: () => Promise.reject(new Error('not copied in these tests')),
+    drop: async () => undefined,
+  };
+  return place;
+}
+
 const BASE = `loyalty_workers_base_${process.pid}`;
 let root: string;
 let bigFile: string;
 let templateId: string;
 
 beforeAll(async () => {
+  if (!ON_POSTGRES) return;
   ensureBuilt();
   root = tempDir('loyalty-workers-');
   bigFile = path.join(root, 'spend.csv');
@@ -62,11 +78,13 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  if (!ON_POSTGRES) return;
   await pgAdmin((c) => c.query(`drop database if exists ${BASE} with (force)`));
   if (root) fs.rmSync(root, { recursive: true, force: true });
 });
 
-describe('workers on PostgreSQL', () => {
+// Workers need PostgreSQL: the suite runs once, in the PostgreSQL run (`npm run test:postgres`).
+describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
   let n = 0;
   let dir: string;
   let location: string;
@@ -237,7 +255,7 @@ describe('workers on PostgreSQL', () => {
     worker();
     let server: TestApi | null = null;
     try {
-      server = await startTestApi('postgres', { location, args: ['--workers'], env: env() });
+      server = await startTestApi('postgres', { place: placeOf(location, dir), args: ['--workers'], env: env() });
       const csv = fs.readFileSync(bigFile);
       const up = await call(server, 'POST', `/api/orgs/${ORG}/files?name=big.csv`, { key: server.admin, body: csv, headers: { 'content-type': 'text/csv' } });
       expect(up.status, up.text).toBe(201);
@@ -279,7 +297,7 @@ describe('workers on PostgreSQL', () => {
     const first = worker();
     let server: TestApi | null = null;
     try {
-      server = await startTestApi('postgres', { location, args: ['--workers'], env: env() });
+      server = await startTestApi('postgres', { place: placeOf(location, dir), args: ['--workers'], env: env() });
       const up = await call(server, 'POST', `/api/orgs/${ORG}/files?name=big.csv`, { key: server.admin, body: fs.readFileSync(bigFile), headers: { 'content-type': 'text/csv' } });
       const made = await call(server, 'POST', `/api/orgs/${ORG}/jobs`, { key: server.admin, json: { fileId: up.body.fileId, template: templateId } });
       const jobId = String(made.body.jobId);
