@@ -13,9 +13,10 @@ import { type CliRun, cliJson, ensureBuilt, ON_POSTGRES, runCli, type StorePlace
 
 /**
  * A job's integrity against the world around it, with real processes of the built CLI, on the
- * run's store (SQLite, or PostgreSQL with TEST_STORE=postgres) (spec: jobs.md, "Job"; cli.md): the operator's file changed while a job reads it, the
- * duplicate-file guard beside an unfinished job, signals, cancel from a second process, a resume
- * of a job that runs elsewhere, a SQLite store removed under a job, an unreadable file.
+ * run's store: SQLite, or PostgreSQL with TEST_STORE=postgres (spec: jobs.md, "Job"; cli.md): the
+ * operator's file changed while a job reads it, the duplicate-file guard beside an unfinished job,
+ * signals, cancel from a second process, a resume of a job that runs elsewhere, a SQLite store
+ * removed under a job, an unreadable file.
  *
  * One base store loads the org once; every test runs on a copy of it (a copied SQLite file, a
  * PostgreSQL database made from it as a template), so tests never see each other's jobs.
