@@ -285,8 +285,21 @@ describe('a job reads its own copy of its file', () => {
     const saved = await saveTemplate(TEMPLATE, store);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(FILE) });
     const stopped = await interrupt(store, created.id, 2);
-    const original = fs.readFileSync(stopped.filePath);
-    fs.writeFileSync(stopped.filePath, FILE.replace('B-17,2025-03-05,S002,17', 'B-17,2025-03-05,S002,70'));
+    // The job's copy, in the store's file storage (a folder, or the database), is rewritten.
+    const copy = { id: stopped.fileId!, path: stopped.filePath };
+    const pieces: Uint8Array[] = [];
+    for await (const piece of store.fileBytes.read(copy)) pieces.push(piece);
+    const original = Buffer.concat(pieces);
+    const rewrite = async (bytes: Uint8Array) => {
+      await store.fileBytes.remove(copy);
+      await store.fileBytes.write(
+        copy.id,
+        (async function* () {
+          yield bytes;
+        })(),
+      );
+    };
+    await rewrite(Buffer.from(FILE.replace('B-17,2025-03-05,S002,17', 'B-17,2025-03-05,S002,70')));
     const changed = await rejectionOf(runJob(store, created.id, CHUNK));
     expect(changed).toBeInstanceOf(JobRequestError);
     expect(changed.message).toMatch(/changed/);
@@ -294,7 +307,7 @@ describe('a job reads its own copy of its file', () => {
     const kept = (await store.getJob(created.id))!;
     expect(kept.status).toBe('INTERRUPTED');
     expect(kept.counts).toEqual(stopped.counts);
-    fs.writeFileSync(stopped.filePath, original);
+    await rewrite(original);
     const done = await runJob(store, created.id, CHUNK);
     expect(done.status).toBe('COMPLETED_WITH_ERRORS');
     expect(done.counts).toEqual(FILE_COUNTS);
