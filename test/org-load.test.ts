@@ -4,7 +4,7 @@ import { CUSTOMER_KEY_KINDS } from '../src/core/identifiers.js';
 import { checkReferenceData, loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
 import type { Key, Store } from '../src/store/port.js';
 import { ReferenceDataError } from '../src/store/reference-data-error.js';
-import { acmeOrg, ON_POSTGRES, tempStore } from './helpers.js';
+import { acmeOrg, tempStore } from './helpers.js';
 
 /**
  * The reference-data file (spec: domain.md, "The reference-data file"): loading is idempotent,
@@ -279,10 +279,7 @@ describe('a file that breaks a rule is refused whole, naming the entry', () => {
     expect(await dump(file)).toEqual(before);
   });
 
-  // Known defect on PostgreSQL: its refusal quotes the database's key ("Key (org_id, mobile)=(acme,
-  // 919876543211) already exists") instead of the file's entry. Marked to fail there, so that it
-  // shows when the store names the entry: then drop the marker.
-  (ON_POSTGRES ? it.fails : it)("names the entry whose mobile is already another existing customer's", async () => {
+  it("names the entry whose mobile is already another existing customer's", async () => {
     await loadReferenceData(acmeOrg(), store);
     const error = await refusal(mobileOfAnother());
     expect(error.message).toContain('customer 1005');

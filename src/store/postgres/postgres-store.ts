@@ -295,8 +295,38 @@ async function upsert<T extends Table>(
         .execute();
     } catch (error) {
       const e = error as { code?: string; detail?: string; message: string };
-      if (e.code === '23505') throw new ReferenceDataError(`${what}: ${e.detail ?? e.message} (already used by another entry of the org)`);
+      if (e.code === '23505') throw new ReferenceDataError(uniqueRefusal(table, rows.slice(i, i + ROWS_PER_STATEMENT), what, e.detail ?? e.message));
       throw error;
     }
   }
+}
+
+/** How an entry of the reference data is named in a refusal, as the SQLite store names it. */
+const ENTRY_NAMES: Partial<Record<Table, (row: Record<string, unknown>) => string>> = {
+  stores: (r) => `store "${r.code}"`,
+  tills: (r) => `till "${r.code}" of store "${r.store_code}"`,
+  customers: (r) => `customer ${r.user_id}`,
+  cards: (r) => `card "${r.number}" of customer ${r.user_id}`,
+  user_groups: (r) => `user group ${r.group_id}`,
+  transactions: (r) => `transaction ${r.loyalty_log_id}`,
+  line_items: (r) => `line item ${r.item_id}`,
+};
+
+/**
+ * A unique key another entry of the org already holds, said as the SQLite store says it: the entry
+ * of the file that holds it, found by the key PostgreSQL names ("Key (org_id, mobile)=(acme, 91…)").
+ */
+function uniqueRefusal(table: Table, rows: Array<Record<string, unknown>>, what: string, detail: string): string {
+  const key = /^Key \(([^)]*)\)=\((.*)\) already exists/.exec(detail);
+  const name = ENTRY_NAMES[table];
+  if (key && name) {
+    const columns = key[1]!.split(', ');
+    const values = key[2]!.split(', ');
+    if (columns.length === values.length) {
+      const row = rows.find((r) => columns.every((c, j) => String(r[c]) === values[j]));
+      const column = columns.at(-1)!;
+      if (row) return `${name(row)}: its ${column.replace('_', ' ')} is already used by another entry of the org's ${table}`;
+    }
+  }
+  return `${what}: ${detail} (already used by another entry of the org)`;
 }
