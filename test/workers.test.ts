@@ -252,7 +252,8 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
   }, 180_000);
 
   it('the server with --workers hands a job made over HTTP to a worker; resume and cancel reach it', async () => {
-    worker();
+    // The worker makes the queue's schema first: two processes making it at once on a new database race.
+    await worker().ready;
     let server: TestApi | null = null;
     try {
       server = await startTestApi('postgres', { place: placeOf(location, dir), args: ['--workers'], env: env() });
@@ -295,6 +296,7 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
 
   it("the server's events of a job follow it across workers: one stops, another finishes, the stream ends with its summary", async () => {
     const first = worker();
+    await first.ready;
     let server: TestApi | null = null;
     try {
       server = await startTestApi('postgres', { place: placeOf(location, dir), args: ['--workers'], env: env() });
