@@ -2,7 +2,6 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
 import { enqueueJob } from '../src/jobs/queue.js';
@@ -13,7 +12,7 @@ import { FINAL_STATUSES, type JobRecord, LEASE, type Store } from '../src/store/
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { call, readEvents, startTestApi, type TestApi } from './api-helpers.js';
-import { cliJson, ensureBuilt, ON_POSTGRES, runCli, type StorePlace, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
+import { cliJson, ensureBuilt, ON_POSTGRES, pgAdmin, runCli, type StorePlace, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
 
 /**
  * Worker processes (`loyalty-import worker`) over one PostgreSQL database, with real processes of
@@ -31,15 +30,6 @@ const STALE_MS = 1_500;
 LEASE.heartbeatMs = HEARTBEAT_MS;
 LEASE.staleMs = STALE_MS;
 
-async function pgAdmin<T>(work: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: `${TEST_POSTGRES}/postgres` });
-  await c.connect();
-  try {
-    return await work(c);
-  } finally {
-    await c.end();
-  }
-}
 
 /** This test's database as a store place a server can be started on (the test drops it). */
 function placeOf(location: string, dir: string): StorePlace {

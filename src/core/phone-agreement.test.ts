@@ -1,3 +1,4 @@
+import { randomSequence } from '../demo/generate.js';
 import { type CountryCode, getCountries, getCountryCallingCode, getExampleNumber, Metadata, parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import examples from 'libphonenumber-js/mobile/examples';
 import mobileMetadata from 'libphonenumber-js/mobile/metadata';
@@ -35,19 +36,7 @@ function accessors(country: CountryCode): PlanAccessors {
   return plan;
 }
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = prng(20_240_611);
+const random = randomSequence(20_240_611);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 const digit = (): string => String(Math.floor(random() * 10));
 const randomDigits = (length: number): string => Array.from({ length }, digit).join('');
