@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
-import { enqueueJob } from '../src/jobs/queue.js';
+import { enqueueJob, JobQueue } from '../src/jobs/queue.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { openStore } from '../src/store/open.js';
@@ -241,12 +241,28 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
     expect((await w.done).code).toBe(0);
   }, 180_000);
 
+  it('workers and queue connections started at once on a new database all find the queue made', async () => {
+    const workers = [worker(), worker()];
+    const queues = await Promise.all([JobQueue.open(location), JobQueue.open(location), JobQueue.open(location)]);
+    await Promise.all(workers.map((w) => w.ready));
+    try {
+      const job = await createJob(store, { orgId: ORG, template: templateId, filePath: bigFile, allowDuplicate: true });
+      await queues[1]!.enqueue(job.id);
+      const done = await until(job.id, ended);
+      expect(done.status).toBe('COMPLETED_WITH_ERRORS');
+      await writtenOnce(done);
+    } finally {
+      await Promise.all(queues.map((q) => q.close()));
+    }
+  }, 180_000);
+
   it('the server with --workers hands a job made over HTTP to a worker; resume and cancel reach it', async () => {
-    // The worker makes the queue's schema first: two processes making it at once on a new database race.
-    await worker().ready;
+    // Started together on a new database: both make the queue's schema, one after the other.
+    const first = worker();
     let server: TestApi | null = null;
     try {
       server = await startTestApi('postgres', { place: placeOf(location, dir), args: ['--workers'], env: env() });
+      await first.ready;
       const csv = fs.readFileSync(bigFile);
       const up = await call(server, 'POST', `/api/orgs/${ORG}/files?name=big.csv`, { key: server.admin, body: csv, headers: { 'content-type': 'text/csv' } });
       expect(up.status, up.text).toBe(201);

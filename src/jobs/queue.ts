@@ -1,4 +1,5 @@
 import { Logger, makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
+import type pg from 'pg';
 
 /**
  * The queue of the worker processes (`loyalty-import worker`): graphile-worker, in its own schema
@@ -34,7 +35,7 @@ export class JobQueue {
   static async open(location: string): Promise<JobQueue> {
     const utils = await makeWorkerUtils({ connectionString: location, logger: quietLogger });
     try {
-      await utils.migrate();
+      await utils.withPgClient((client) => migrateQueue(client, () => utils.migrate()));
     } catch (error) {
       await utils.release();
       throw error;
@@ -67,6 +68,23 @@ export class JobQueue {
 
   async close(): Promise<void> {
     await this.utils.release();
+  }
+}
+
+/** The advisory lock that lets one process at a time make or update the queue's schema. */
+const QUEUE_SCHEMA_LOCK = 0x4c6f_7961; // "Loya"
+
+/**
+ * Runs graphile-worker's migration while holding an advisory lock on `client`'s session. A
+ * worker and a server started at the same moment on a new database would otherwise both make
+ * the schema, and the one that lost the race could read a table the other had not committed yet.
+ */
+export async function migrateQueue(client: Pick<pg.PoolClient, 'query'>, migrate: () => Promise<void>): Promise<void> {
+  await client.query('select pg_advisory_lock($1)', [QUEUE_SCHEMA_LOCK]);
+  try {
+    await migrate();
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [QUEUE_SCHEMA_LOCK]);
   }
 }
 

@@ -1,8 +1,8 @@
-import { run, type Runner, type Task } from 'graphile-worker';
+import { makeWorkerUtils, run, type Runner, type Task } from 'graphile-worker';
 import pg from 'pg';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import { FINAL_STATUSES, LEASE } from '../store/port.js';
-import { quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
+import { migrateQueue, quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
 import { runJobInThread } from './run-in-thread.js';
 import { JobRequestError } from './runner.js';
 
@@ -72,6 +72,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     options.log(`job ${jobId}: ${status}, queued again`);
     await helpers.addJob(RUN_JOB_TASK, { jobId }, { jobKey: jobId, maxAttempts: RUN_JOB_MAX_ATTEMPTS });
   };
+
+  // The schema first, under the lock every process takes to make it; `run` then finds it made.
+  const utils = await makeWorkerUtils({ pgPool: pool, logger: quietLogger });
+  try {
+    await utils.withPgClient((client) => migrateQueue(client, () => utils.migrate()));
+  } catch (error) {
+    await pool.end();
+    throw error;
+  } finally {
+    await utils.release();
+  }
 
   const runner: Runner = await run({
     pgPool: pool,
