@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
@@ -255,6 +256,43 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
       await Promise.all(queues.map((q) => q.close()));
     }
   }, 180_000);
+
+  it('a queued job that cannot go on (its copy changed) stays INTERRUPTED and leaves the queue until it is resumed', async () => {
+    const stop = new AbortController();
+    const created = await createJob(store, { orgId: ORG, template: templateId, filePath: bigFile, allowDuplicate: true });
+    const stopped = await runJob(store, created.id, { chunkRows: 2000, signal: stop.signal, onProgress: (p) => p.done > 0 && stop.abort() });
+    expect(stopped.status).toBe('INTERRUPTED');
+    const copy = { id: stopped.fileId!, path: stopped.filePath };
+    await store.fileBytes.remove(copy);
+    await store.fileBytes.write(
+      copy.id,
+      (async function* () {
+        yield Buffer.from('Mobile,Bill No,Date,Store,Value\n');
+      })(),
+    );
+    const w = worker();
+    await w.ready;
+    await enqueueJob(location, created.id);
+    const db = new pg.Client({ connectionString: location });
+    await db.connect();
+    try {
+      const queued = async () => (await db.query<{ queued: number }>('select queued from jobs where id = $1', [created.id])).rows[0]!.queued;
+      for (let waited = 0; (await queued()) === 1; waited += 50) {
+        if (waited > 30_000) throw new Error('the job is still queued');
+        await sleep(50);
+      }
+      // Several sweeps later it is still out of the queue, INTERRUPTED, with what it had committed.
+      await sleep(3 * Math.max(1_000, HEARTBEAT_MS) + STALE_MS);
+      expect(await queued()).toBe(0);
+      const tasks = await db.query('select 1 from graphile_worker.jobs where key = $1', [created.id]);
+      expect(tasks.rowCount).toBe(0);
+      const kept = (await store.getJob(created.id))!;
+      expect(kept.status).toBe('INTERRUPTED');
+      expect(kept.counts).toEqual(stopped.counts);
+    } finally {
+      await db.end();
+    }
+  }, 120_000);
 
   it('the server with --workers hands a job made over HTTP to a worker; resume and cancel reach it', async () => {
     // Started together on a new database: both make the queue's schema, one after the other.

@@ -56,8 +56,16 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     } catch (error) {
       const e = error as Error;
       // Another live runner holds it: that one finishes it (or, if it dies, the sweep queues it again).
-      if (error instanceof JobConflictError || error instanceof JobRequestError || e.name === 'JobNotFoundError') {
+      if (error instanceof JobConflictError || e.name === 'JobNotFoundError') {
         options.log(`job ${jobId}: not run here: ${e.message}`);
+        return;
+      }
+      // The job cannot go on as it is (its file changed, its template no longer fits the org): it
+      // stays INTERRUPTED and leaves the queue, so that the sweep does not take it up again and
+      // again; a person puts it right and resumes it, which queues it again.
+      if (error instanceof JobRequestError) {
+        await pool.query('update jobs set queued = 0 where id = $1', [jobId]);
+        options.log(`job ${jobId}: cannot go on, left INTERRUPTED until it is resumed: ${e.message}`);
         return;
       }
       // Anything else (a lost connection, a thread that crashed): graphile-worker retries later.
