@@ -10,7 +10,7 @@ import { renderPage, schemaKeys, sectionNames } from '../src/docs/render.js';
 import { referenceDataSchema } from '../src/org/reference-data.js';
 import { PROFILES } from '../src/profiles/registry.js';
 import { PROFILE_KEYS } from '../src/profiles/types.js';
-import { JOB_STATUSES } from '../src/store/port.js';
+import { JOB_STATUSES } from '../src/domain/jobs.js';
 import { templateSchema } from '../src/templates/schema.js';
 import { ensureBuilt, ON_POSTGRES, runCli, tempDir } from './helpers.js';
 

@@ -7,7 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, mobileOf, storeCode, transactionDateOf, writeTrackersFile } from '../src/demo/generate.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import { type JobRecord, LEASE, type Store } from '../src/store/port.js';
+import type { JobRecord } from '../src/domain/jobs.js';
+import { LEASE } from '../src/domain/lease.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { type CliRun, cliJson, ensureBuilt, ON_POSTGRES, runCli, type StorePlace, startCli, TEST_KIND, tempDir, tempPlace } from './helpers.js';
 

@@ -5,7 +5,8 @@ import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../sr
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { summarise } from '../src/jobs/summary.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import type { JobRecord, Rejection, Store } from '../src/store/port.js';
+import type { JobRecord, Rejection } from '../src/domain/jobs.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { acmeOrg, allOf, allTrackerValues, codes, loadOrg, tempDir, tempStore, trackerValuesOf } from './helpers.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FileError } from '../src/core/error-codes.js';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { GroupKeyKind, Store } from '../src/store/port.js';
+import type { GroupKeyKind } from '../src/domain/customers.js';
+import type { Store } from '../src/store/port.js';
 import { acmeOrg, codes, lines, loadOrg, runImport, templateRefusal, tempStoreForEachTest } from './helpers.js';
 import { MAPPING, promotionTemplate } from './promotion-fixtures.js';
 

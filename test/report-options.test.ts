@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeErrorReport } from '../src/jobs/reports.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { JobRecord, Rejection, Store, StoredTrackerValue } from '../src/store/port.js';
+import type { JobRecord, Rejection } from '../src/domain/jobs.js';
+import type { StoredTrackerValue } from '../src/domain/tracker-values.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { acmeOrg, codes, loadOrg, tempStore } from './helpers.js';
 

@@ -4,7 +4,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { writeErrorReport, writeSuccessReport } from '../src/jobs/reports.js';
 import { createJob, JobRequestError, type RunOptions, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
-import type { ChunkCommit, JobRecord, Rejection, Store, StoredLedgerEntry, StoredTrackerValue } from '../src/store/port.js';
+import type { JobRecord, Rejection } from '../src/domain/jobs.js';
+import type { StoredLedgerEntry } from '../src/domain/ledger.js';
+import type { StoredTrackerValue } from '../src/domain/tracker-values.js';
+import type { ChunkCommit, Store } from '../src/store/port.js';
 import { ReferenceDataError } from '../src/store/reference-data-error.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { acmeOrg, allOf, allTrackerValues, type CliRun, cliJson as json, codes, ensureBuilt, loadOrg, runCli, type StorePlace, tempDir, tempPlace, tempStore, trackerValuesOf } from './helpers.js';

@@ -1,5 +1,6 @@
 import { type Balance, balances } from '../ledger/balances.js';
-import type { StoredLedgerEntry, StoredTrackerValue } from '../store/port.js';
+import type { StoredLedgerEntry } from '../domain/ledger.js';
+import type { StoredTrackerValue } from '../domain/tracker-values.js';
 import { type AppContext, requireOrg } from './context.js';
 import { AppError } from './errors.js';
 import { page } from './paging.js';

@@ -8,7 +8,8 @@ import { guardCell } from '../core/csv-cell.js';
 import { errorReportRows, successReportRow } from '../core/report-rows.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ProfileKey } from '../profiles/types.js';
-import type { JobRecord, Store } from '../store/port.js';
+import type { JobRecord } from '../domain/jobs.js';
+import type { Store } from '../store/port.js';
 import { templateSchema } from '../templates/schema.js';
 
 /**

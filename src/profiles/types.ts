@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { FieldDefinition, ParsedRow } from '../core/fields.js';
 import type { RowIssue } from '../core/error-codes.js';
-import type { ChunkWrites, Org, Store } from '../store/port.js';
+import type { Org } from '../domain/org.js';
+import type { ChunkWrites, Store } from '../store/port.js';
 
 /**
  * What a profile is: fields and configuration declared as data, plus the rules data cannot

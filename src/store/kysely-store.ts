@@ -3,39 +3,21 @@ import os from 'node:os';
 import { type Compilable, type Expression, type Kysely, type Selectable, sql } from 'kysely';
 import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
-import type {
-  ApiKeyRecord,
-  ChunkCommit,
-  CustomerMatch,
-  ExistingReferences,
-  ExpiryKind,
-  GroupKeyKind,
-  GroupMatch,
-  JobPatch,
-  JobRecord,
-  JobStatus,
-  Key,
-  LedgerFilter,
-  LineItemRecord,
-  NewJob,
-  Org,
-  Program,
-  Promotion,
-  ReferenceData,
-  Rejection,
-  Store,
-  StoredFile,
-  StoredLedgerEntry,
-  StoredTrackerValue,
-  StoreRecord,
-  TemplateVersionRecord,
-  TillRecord,
-  TrackedValueKey,
-  Tracker,
-  TrackerType,
-  TransactionRecord,
-} from './port.js';
-import { FINAL_STATUSES, LEASE, RUNNING_STATUSES, runnerIsGone } from './port.js';
+import type { ApiKeyRecord } from '../domain/api-keys.js';
+import type { CustomerMatch, GroupKeyKind, GroupMatch, Key } from '../domain/customers.js';
+import type { StoredFile } from '../domain/files.js';
+import type { JobPatch, JobRecord, JobStatus, NewJob, Rejection } from '../domain/jobs.js';
+import type { LedgerFilter, StoredLedgerEntry } from '../domain/ledger.js';
+import type { Org, StoreRecord, TillRecord } from '../domain/org.js';
+import type { ExpiryKind, Program, Promotion } from '../domain/programs.js';
+import type { ExistingReferences, ReferenceData } from '../domain/reference-data.js';
+import type { TemplateVersionRecord } from '../domain/templates.js';
+import type { StoredTrackerValue, TrackedValueKey } from '../domain/tracker-values.js';
+import type { Tracker, TrackerType } from '../domain/trackers.js';
+import type { LineItemRecord, TransactionRecord } from '../domain/transactions.js';
+import type { ChunkCommit, Store } from './port.js';
+import { FINAL_STATUSES, RUNNING_STATUSES } from '../domain/jobs.js';
+import { LEASE, runnerIsGone } from '../domain/lease.js';
 import type { Database } from './schema.js';
 
 /** Keys per `IN (…)` list: under SQLite's and PostgreSQL's bound-parameter limits. */

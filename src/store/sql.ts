@@ -1,4 +1,4 @@
-import { FINAL_STATUSES } from './port.js';
+import { FINAL_STATUSES } from '../domain/jobs.js';
 
 /**
  * Statement texts shared by the adapters' bulk paths. Plain SQL that SQLite and PostgreSQL both

@@ -1,7 +1,8 @@
 import { type ExpiryRule, expiresAt } from '../../core/expiry.js';
 import { FileError, type RowIssue } from '../../core/error-codes.js';
 import { isoInZone } from '../../core/timezone.js';
-import type { ExpiryStrategy, LedgerRow, Program, Promotion } from '../../store/port.js';
+import type { LedgerRow } from '../../domain/ledger.js';
+import type { ExpiryStrategy, Program, Promotion } from '../../domain/programs.js';
 import { isIssue, type Party, resolveParties } from '../shared/parties.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';

@@ -1,6 +1,7 @@
 import { localDate, type ParsedDate } from '../../core/date-format.js';
 import { FileError, type RowIssue, issue } from '../../core/error-codes.js';
-import type { LineItemRecord, TrackedValueKey, TrackerValueRow, TransactionRecord } from '../../store/port.js';
+import type { TrackedValueKey, TrackerValueRow } from '../../domain/tracker-values.js';
+import type { LineItemRecord, TransactionRecord } from '../../domain/transactions.js';
 import { isIssue, type Party, resolveParties } from '../shared/parties.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';

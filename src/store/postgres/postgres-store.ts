@@ -4,7 +4,9 @@ import { JobConflictError } from '../job-conflict-error.js';
 import { KyselyStore, jobPatchColumns } from '../kysely-store.js';
 import { migrationProvider } from '../migrations/index.js';
 import { DatabaseFileBytes } from './database-file-bytes.js';
-import { type ChunkCommit, FINAL_STATUSES, type ReferenceData } from '../port.js';
+import { FINAL_STATUSES } from '../../domain/jobs.js';
+import type { ReferenceData } from '../../domain/reference-data.js';
+import type { ChunkCommit } from '../port.js';
 import { ReferenceDataError } from '../reference-data-error.js';
 import type { Database } from '../schema.js';
 
