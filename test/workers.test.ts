@@ -15,6 +15,7 @@ import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { call, readEvents, startTestApi, type TestApi } from './api-helpers.js';
 import { cliJson, ensureBuilt, ON_POSTGRES, pgAdmin, runCli, type StorePlace, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
+import { trackerValuesOfJob } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * Worker processes (`loyalty-import worker`) over one PostgreSQL database, with real processes of
@@ -122,7 +123,7 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
   const ended = (job: JobRecord) => FINAL_STATUSES.has(job.status);
   async function rowsOf(jobId: string): Promise<number[]> {
     const rows: number[] = [];
-    for await (const page of store.trackerValuesOfJob(jobId)) for (const v of page) rows.push(v.rowNumber);
+    for await (const page of trackerValuesOfJob(store, jobId)) for (const v of page) rows.push(v.rowNumber);
     return rows;
   }
   /** The job's rows are written once each: as many values as imported rows, no row twice. */

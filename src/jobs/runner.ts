@@ -414,7 +414,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
       checkpointRow: chunk.lastRow,
       counts,
       rejections: rejected,
-      writes: job.dryRun ? { kind: 'none' } : result.writes,
+      writes: job.dryRun ? [] : result.writes,
     });
     clock.lap('writes');
     await store.checkAlive();

@@ -1,16 +1,16 @@
+import type { Migration } from 'kysely';
 import type { z } from 'zod';
 import type { FieldDefinition, ParsedRow } from '../core/fields.js';
 import type { RowIssue } from '../core/error-codes.js';
 import type { Org } from '../domain/org.js';
 import type { ChunkWrites, Store } from '../store/port.js';
+import type { TableDeclaration } from '../store/tables.js';
 
 /**
  * What a profile is: fields and configuration declared as data, plus the rules data cannot
- * express (`prepare` → `resolve`). The engine knows nothing else about any profile.
+ * express (`prepare` → `resolve`), the tables it writes and the reads of its success report.
+ * The engine and the store know nothing else about any profile.
  */
-
-export const PROFILE_KEYS = ['TRACKERS', 'CUSTOMER_PROMOTION'] as const;
-export type ProfileKey = (typeof PROFILE_KEYS)[number];
 
 export type { FieldDefinition, FieldType, FieldValue, ParsedRow } from '../core/fields.js';
 
@@ -59,7 +59,8 @@ export interface SuccessReport {
 }
 
 export interface ProfileDefinition<C = unknown> {
-  key: ProfileKey;
+  /** Upper case, as templates name it (`TRACKERS`). */
+  key: string;
   label: string;
   fields: readonly FieldDefinition[];
   /** The profile's `config` in a template, shared keys included; strict. */
@@ -76,4 +77,11 @@ export interface ProfileDefinition<C = unknown> {
    */
   prepare(ctx: PrepareContext<C>): Promise<PreparedProfile>;
   successReport: SuccessReport;
+  /** The tables its chunks write (`ChunkResult.writes`), declared as data. */
+  tables: readonly TableDeclaration[];
+  /**
+   * The migrations that make its tables, by name in the order they run; the store runs them
+   * after its own, as `<key>/<name>`. Names once released never change.
+   */
+  migrations: Readonly<Record<string, Migration>>;
 }

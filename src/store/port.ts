@@ -4,14 +4,13 @@ import type { ApiKeyRecord } from '../domain/api-keys.js';
 import type { CustomerMatch, GroupKeyKind, GroupMatch, Key } from '../domain/customers.js';
 import type { StoredFile } from '../domain/files.js';
 import type { JobCounts, JobPatch, JobRecord, JobStatus, NewJob, Rejection } from '../domain/jobs.js';
-import type { LedgerFilter, LedgerRow, StoredLedgerEntry } from '../domain/ledger.js';
 import type { Org, StoreRecord, TillRecord } from '../domain/org.js';
 import type { Program, Promotion } from '../domain/programs.js';
 import type { ExistingReferences, ReferenceData } from '../domain/reference-data.js';
 import type { TemplateVersionRecord } from '../domain/templates.js';
-import type { StoredTrackerValue, TrackedValueKey, TrackerValueRow } from '../domain/tracker-values.js';
 import type { Tracker } from '../domain/trackers.js';
 import type { LineItemRecord, TransactionRecord } from '../domain/transactions.js';
+import type { ColumnOf, RowOf, TableDeclaration, TableWrite } from './tables.js';
 
 /**
  * The storage port: the subset of a database the product needs, in the domain's words (the
@@ -24,11 +23,11 @@ import type { LineItemRecord, TransactionRecord } from '../domain/transactions.j
  * exactly after the last committed chunk.
  */
 
-/** What a chunk writes besides its rejections. */
-export type ChunkWrites =
-  | { kind: 'trackerValues'; orgId: string; rows: TrackerValueRow[] }
-  | { kind: 'ledger'; orgId: string; rows: LedgerRow[]; promotion: Promotion | null }
-  | { kind: 'none' };
+/**
+ * What a chunk writes besides its rejections: rows for tables a profile declared (see
+ * tables.ts), which every adapter writes without knowing the profile. None in a dry run.
+ */
+export type ChunkWrites = readonly TableWrite[];
 
 /** One chunk's outcome, committed atomically with the job's checkpoint and counts. */
 export interface ChunkCommit {
@@ -52,7 +51,8 @@ export interface LookupStore {
   findTransactionsById(orgId: string, loyaltyLogIds: number[]): Promise<TransactionRecord[]>;
   findTransactionsByBill(orgId: string, billNumbers: string[]): Promise<TransactionRecord[]>;
   findLineItems(orgId: string, itemIds: number[]): Promise<LineItemRecord[]>;
-  findTrackedValues(orgId: string, trackerId: number, loyaltyLogIds: number[]): Promise<TrackedValueKey[]>;
+  /** The org's promotions, by identifier: what a template form offers. */
+  listPromotions(orgId: string): Promise<Promotion[]>;
 }
 
 export interface ReferenceStore {
@@ -106,10 +106,10 @@ export interface JobStore {
   requestCancel(jobId: string, now: string, staleBefore: string): Promise<JobRecord | null>;
   /** The job's rejections in row order, in pages. */
   rejections(jobId: string): AsyncIterable<Rejection[]>;
-  trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]>;
-  ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]>;
   /** Jobs whose id begins with `prefix` (of `orgId` only, when given), newest first, at most `limit`. */
   findJobsByIdPrefix(prefix: string, orgId?: string, limit?: number): Promise<JobRecord[]>;
+  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
+  jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
 }
 
 /** The records of the files kept in the store's file storage, and their bytes. */
@@ -124,9 +124,25 @@ export interface FileStore {
   expiredFiles(before: string): Promise<StoredFile[]>;
 }
 
-export interface QueryStore {
-  trackerValues(orgId: string, trackerId: number): Promise<StoredTrackerValue[]>;
-  ledger(filter: LedgerFilter): Promise<StoredLedgerEntry[]>;
+/**
+ * Reads of the rows of a declared table (see tables.ts): what a profile builds its lookups, its
+ * success report and its queries on. `where` keeps rows whose columns equal the values given
+ * (a column given as undefined is not a condition).
+ */
+export interface RowStore {
+  /**
+   * A chunk's lookup: the `select`ed columns of the rows whose `column` is one of `keys`, one
+   * short statement per slice of keys. It runs where the store runs lookups of reference data
+   * (a SQLite store's reader thread), so it need not see this connection's latest commit.
+   */
+  findRows<T extends TableDeclaration, S extends ColumnOf<T>>(
+    table: T,
+    query: { where: Partial<RowOf<T>>; column: ColumnOf<T>; keys: ReadonlyArray<string | number>; select: readonly S[] },
+  ): Promise<Array<Pick<RowOf<T>, S>>>;
+  /** The rows, ordered by `orderBy`. */
+  selectRows<T extends TableDeclaration>(table: T, query: { where: Partial<RowOf<T>>; orderBy: ReadonlyArray<ColumnOf<T>> }): Promise<Array<RowOf<T>>>;
+  /** The rows in pages, in the order of `by`: an integer column unique among them (a job's row number). */
+  rowPages<T extends TableDeclaration>(table: T, query: { where: Partial<RowOf<T>>; by: ColumnOf<T> }): AsyncIterable<Array<RowOf<T>>>;
 }
 
 export interface ApiKeyStore {
@@ -137,14 +153,10 @@ export interface ApiKeyStore {
   listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
   /** Marks the org's key revoked; false when the org has no such key. */
   revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
-  /** The org's promotions, by identifier: what a template form offers. */
-  listPromotions(orgId: string): Promise<Promotion[]>;
-  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
-  jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
 }
 
 /** Everything the product stores. */
-export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, QueryStore, ApiKeyStore {
+export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, RowStore, ApiKeyStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Throws `StoreLostError` when the store is gone (a SQLite file removed while a job ran). */
   checkAlive(): Promise<void>;
