@@ -49,6 +49,12 @@ export interface PreparedProfile<P = unknown> {
    * keeps the previous chunk's in memory until the next `resolve`.
    */
   prefetch(rows: ParsedRow[]): Promise<P>;
+  /**
+   * Whether the engine may run a chunk's `prefetch` ahead, before the previous chunk has
+   * committed (the default). A profile whose lookups must see the previous chunk's writes sets
+   * it false: each chunk's prefetch then starts once the chunk before it has committed.
+   */
+  prefetchAhead?: boolean;
   /** Applies the profile's rules to a chunk, given its prefetched reference data. */
   resolve(rows: ParsedRow[], prefetched: P): Promise<ChunkResult>;
 }
