@@ -17,7 +17,7 @@ export const templateSchema = z
     // A key of the registry as it is when the template is read, not when this module loaded: a
     // profile registered later (a test's) is a profile like the others. Refused as an enum is.
     profile: z
-      .string()
+      .string({ error: () => `Invalid option: expected one of ${profileKeys().map((k) => JSON.stringify(k)).join('|')}` })
       .superRefine((key, ctx) => {
         if (!isProfileKey(key)) ctx.addIssue({ code: 'invalid_value', values: profileKeys(), input: key });
       })
