@@ -44,9 +44,10 @@ export interface PreparedProfile<P = unknown> {
   optionalFields: string[];
   /**
    * A chunk's lookups of reference data (customers, groups, transactions), one per kind of key.
-   * The engine runs them ahead, while the previous chunk is resolved and committed: they see
-   * every chunk committed before that one, and a profile that looks up its own earlier writes
-   * keeps the previous chunk's in memory until the next `resolve`.
+   * The engine runs them ahead (see `prefetchAhead`), while the previous chunk is resolved and
+   * committed: they see every chunk committed before that one, and a profile that looks up its
+   * own earlier writes keeps the previous chunk's in memory until the next `resolve`, or runs
+   * its lookups after the commit instead.
    */
   prefetch(rows: ParsedRow[]): Promise<P>;
   /**

@@ -1,4 +1,5 @@
 import type { CreateTableBuilder, Kysely, Migration } from 'kysely';
+import type { Rejection } from '../domain/jobs.js';
 
 /**
  * Tables declared as data: what a profile writes and reads, and what both adapters need to write
@@ -98,6 +99,14 @@ export const JOB_REJECTIONS = defineTable({
   },
   primaryKey: ['job_id', 'row_number'],
 });
+
+/** A chunk's rejections as rows of `JOB_REJECTIONS`. */
+export function rejectionRows(jobId: string, rejections: readonly Rejection[]): TableWrite {
+  return insertRows(
+    JOB_REJECTIONS,
+    rejections.map((r) => ({ job_id: jobId, row_number: r.rowNumber, code: r.code, field: r.field, value: r.value, message: r.message, cells: JSON.stringify(r.cells) })),
+  );
+}
 
 /** An org's promotions (migration 0001_initial): loaded with its reference data, or created by an import. */
 export const PROMOTIONS = defineTable({

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { JobConflictError } from '../job-conflict-error.js';
 import { KyselyStore } from '../kysely-store.js';
 import { jobPatchColumns } from '../queries/row-mappers.js';
-import { type ColumnType, columnsOf, JOB_REJECTIONS, type TableDeclaration, type TableWrite } from '../tables.js';
+import { type ColumnType, columnsOf, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
 import { migrateToLatest } from '../migrations/index.js';
 import { DatabaseFileBytes } from './database-file-bytes.js';
 import { FINAL_STATUSES } from '../../domain/jobs.js';
@@ -64,12 +64,7 @@ export class PostgresStore extends KyselyStore {
 
   async commitChunk(c: ChunkCommit): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await insertMany(
-        trx,
-        JOB_REJECTIONS,
-        c.rejections.map((r) => ({ job_id: c.jobId, row_number: r.rowNumber, code: r.code, field: r.field, value: r.value, message: r.message, cells: JSON.stringify(r.cells) })),
-      );
-      for (const w of c.writes) {
+      for (const w of [rejectionRows(c.jobId, c.rejections), ...c.writes]) {
         if (w.unlessPresent) await insertUnlessPresent(trx, w.table, w.rows);
         else await insertMany(trx, w.table, w.rows);
       }

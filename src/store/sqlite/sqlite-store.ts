@@ -11,7 +11,7 @@ import type { ReferenceData } from '../../domain/reference-data.js';
 import type { ChunkCommit } from '../port.js';
 import type { Database } from '../schema.js';
 import { insertIfAbsentSql, insertSql, JOB_PROGRESS_SQL, upsertSql } from '../sql.js';
-import { columnsOf, JOB_REJECTIONS, PROMOTIONS, type TableDeclaration, type TableWrite } from '../tables.js';
+import { columnsOf, PROMOTIONS, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
 import { JobConflictError } from '../job-conflict-error.js';
 import { ReferenceDataError } from '../reference-data-error.js';
 import { StoreLostError } from '../store-lost-error.js';
@@ -104,11 +104,7 @@ export class SqliteStore extends KyselyStore {
 
   private readonly commitTransaction = (commit: ChunkCommit): void => {
     const run = this.raw.transaction((c: ChunkCommit) => {
-      this.insertMany(
-        JOB_REJECTIONS,
-        c.rejections.map((r) => ({ job_id: c.jobId, row_number: r.rowNumber, code: r.code, field: r.field, value: r.value, message: r.message, cells: JSON.stringify(r.cells) })),
-      );
-      for (const w of c.writes) {
+      for (const w of [rejectionRows(c.jobId, c.rejections), ...c.writes]) {
         if (w.unlessPresent) this.insertUnlessPresent(w.table, w.rows);
         else this.insertMany(w.table, w.rows);
       }
