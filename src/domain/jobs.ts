@@ -1,10 +1,6 @@
 import type { RowErrorCode } from '../core/error-codes.js';
 
-/**
- * Glossary: a *job* runs one file through one template version; a *chunk* is a run of rows
- * validated and committed together with the job's checkpoint, so a resumed job continues
- * exactly after the last committed chunk.
- */
+/** A job runs one file through one template version, a chunk of rows at a time (see store/port.ts). */
 
 export const JOB_STATUSES = [
   'QUEUED',
