@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JOB_STATUSES } from '../src/store/port.js';
+import { JOB_STATUSES } from '../src/domain/jobs.js';
 import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, ON_POSTGRES, runCli, runProcess, type StorePlace, startCli, tempDir, tempPlace } from './helpers.js';
 
 /**

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/store/port.js';
 import { codes, loadOrg, runImport, tempStore } from './helpers.js';
+import { trackerValues } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * The CSV reader end to end: files of every dialect and encoding the spec names, imported with a
@@ -31,7 +32,7 @@ const TRACKER = { tracker: 'Spend 2025' };
 
 /** The tracker values of tracker 11 ("Spend 2025") as [rowNumber, loyaltyLogId, value, userId]. */
 async function spendValues(s: Store): Promise<Array<[number, number, string, number | null]>> {
-  const values = await s.trackerValues('acme', 11);
+  const values = await trackerValues(s, 'acme', 11);
   return values.map((v): [number, number, string, number | null] => [v.rowNumber, v.loyaltyLogId, v.value, v.userId]).sort((a, b) => a[0] - b[0]);
 }
 
@@ -275,7 +276,7 @@ describe('files that cannot be read', () => {
     expect(job.fileError?.message).toMatch(/\bline 3000\b/);
     expect(job.counts).toMatchObject({ total: 0, valid: 0, rejected: 0, imported: 0 });
     expect(rejections).toEqual([]);
-    expect(await s.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(s, 'acme', 11)).toEqual([]);
   });
 
   it('fails a file with text after a closing quote, naming its line and writing nothing', async () => {
@@ -286,7 +287,7 @@ describe('files that cannot be read', () => {
     expect(job.fileError?.code).toBe('MALFORMED_CSV');
     expect(job.fileError?.message).toMatch(/\bline 4\b/);
     expect(rejections).toEqual([]);
-    expect(await s.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(s, 'acme', 11)).toEqual([]);
   });
 
   it('fails a file with bytes that are not UTF-8, and reads the same bytes as Latin-1 when told to', async () => {
@@ -299,7 +300,7 @@ describe('files that cannot be read', () => {
     const failed = await runImport(s, { config: TRACKER }, bytes);
     expect(failed.job.status).toBe('FAILED');
     expect(failed.job.fileError?.code).toBe('MALFORMED_CSV');
-    expect(await s.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(s, 'acme', 11)).toEqual([]);
 
     const latin1 = await runImport(s, { csv: { encoding: 'latin1' }, config: TRACKER }, bytes);
     expect(latin1.job.status).toBe('COMPLETED');

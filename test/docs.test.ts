@@ -8,9 +8,8 @@ import { ANNOUNCED, APP_ERROR_EXPLANATIONS, ERROR_CODE_EXPLANATIONS, FIELD_MANDA
 import { anchorsOf, checkLinks, linksOf, markdownFiles, slug } from '../src/docs/links.js';
 import { renderPage, schemaKeys, sectionNames } from '../src/docs/render.js';
 import { referenceDataSchema } from '../src/org/reference-data.js';
-import { PROFILES } from '../src/profiles/registry.js';
-import { PROFILE_KEYS } from '../src/profiles/types.js';
-import { JOB_STATUSES } from '../src/store/port.js';
+import { PROFILE_KEYS, PROFILES, profileOf } from '../src/profiles/registry.js';
+import { JOB_STATUSES } from '../src/domain/jobs.js';
 import { templateSchema } from '../src/templates/schema.js';
 import { ensureBuilt, ON_POSTGRES, runCli, tempDir } from './helpers.js';
 
@@ -123,7 +122,7 @@ describeOnce('the examples in docs/examples', () => {
     expect(templates.length).toBeGreaterThanOrEqual(3);
     for (const file of templates.map((f) => `docs/examples/${f}`)) {
       const parsed = templateSchema.parse(JSON.parse(read(file)));
-      expect(PROFILES[parsed.profile].configSchema.safeParse(parsed.config).error, file).toBeUndefined();
+      expect(profileOf(parsed.profile).configSchema.safeParse(parsed.config).error, file).toBeUndefined();
     }
   });
 });

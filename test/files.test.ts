@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeFile, sweepExpiredFiles, UPLOAD_RETENTION_MS } from '../src/jobs/files.js';
 import { createJob } from '../src/jobs/runner.js';
-import type { Store, StoredFile } from '../src/store/port.js';
+import type { StoredFile } from '../src/domain/files.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { loadOrg, tempStore } from './helpers.js';
 

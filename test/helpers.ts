@@ -10,7 +10,10 @@ import { afterEach, beforeEach, expect, inject } from 'vitest';
 import { FileError } from '../src/core/error-codes.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
-import { JOB_STATUSES, type JobRecord, type Rejection, type Store, type StoredLedgerEntry, type StoredTrackerValue } from '../src/store/port.js';
+import { JOB_STATUSES, type JobRecord, type Rejection } from '../src/domain/jobs.js';
+import { type StoredLedgerEntry, ledger } from '../src/profiles/customer-promotion/ledger.js';
+import { type StoredTrackerValue, trackerValues } from '../src/profiles/trackers/tracker-values.js';
+import type { Store } from '../src/store/port.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { saveTemplate } from '../src/templates/service.js';
@@ -316,20 +319,20 @@ export async function allOf<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
  */
 export async function trackerValuesOf(store: Store, orgId: string, jobId: string): Promise<StoredTrackerValue[]> {
   const out: StoredTrackerValue[] = [];
-  for (const tracker of await store.listTrackers(orgId)) for (const v of await store.trackerValues(orgId, tracker.id)) if (v.jobId === jobId) out.push(v);
+  for (const tracker of await store.listTrackers(orgId)) for (const v of await trackerValues(store, orgId, tracker.id)) if (v.jobId === jobId) out.push(v);
   return out.sort((a, b) => a.rowNumber - b.rowNumber || (a.itemId ?? 0) - (b.itemId ?? 0));
 }
 
 /** Every tracker value of the org, whatever the job. */
 export async function allTrackerValues(store: Store, orgId: string): Promise<StoredTrackerValue[]> {
   const out: StoredTrackerValue[] = [];
-  for (const tracker of await store.listTrackers(orgId)) out.push(...(await store.trackerValues(orgId, tracker.id)));
+  for (const tracker of await store.listTrackers(orgId)) out.push(...(await trackerValues(store, orgId, tracker.id)));
   return out;
 }
 
 /** Every ledger entry a job wrote, in row order, read whole (see `trackerValuesOf`). */
 export async function ledgerOf(store: Store, orgId: string, jobId: string): Promise<StoredLedgerEntry[]> {
-  return (await store.ledger({ orgId })).filter((e) => e.jobId === jobId).sort((a, b) => a.rowNumber - b.rowNumber);
+  return (await ledger(store, { orgId })).filter((e) => e.jobId === jobId).sort((a, b) => a.rowNumber - b.rowNumber);
 }
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -7,9 +7,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, mobileOf, storeCode, transactionDateOf, writeTrackersFile } from '../src/demo/generate.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import { type JobRecord, LEASE, type Store } from '../src/store/port.js';
+import type { JobRecord } from '../src/domain/jobs.js';
+import { LEASE } from '../src/domain/lease.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { type CliRun, cliJson, ensureBuilt, ON_POSTGRES, runCli, type StorePlace, startCli, TEST_KIND, tempDir, tempPlace } from './helpers.js';
+import { trackerValuesOfJob, trackerValues } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * A job's integrity against the world around it, with real processes of the built CLI, on the
@@ -93,7 +96,7 @@ function extraRows(count: number): string {
 
 async function valuesOf(store: Store, jobId: string): Promise<Value[]> {
   const out: Value[] = [];
-  for await (const page of store.trackerValuesOfJob(jobId)) for (const v of page) out.push([v.rowNumber, v.loyaltyLogId, v.value]);
+  for await (const page of trackerValuesOfJob(store, jobId)) for (const v of page) out.push([v.rowNumber, v.loyaltyLogId, v.value]);
   return out.sort((a, b) => a[0] - b[0]);
 }
 
@@ -252,7 +255,7 @@ describe(`the ${TEST_KIND} store`, () => {
       const job = (await store.getJob(caught.id))!;
       await expectWholeFile(job);
       // No row of the change was read: the appended customers have no value.
-      expect((await store.trackerValues(ORG, 11)).length).toBe(reference.summary.rows.imported);
+      expect((await trackerValues(store, ORG, 11)).length).toBe(reference.summary.rows.imported);
 
       // The job read its own copy, in the store's file storage, and the copy is gone.
       expect(path.resolve(job.filePath)).not.toBe(path.resolve(file));
@@ -296,13 +299,13 @@ describe(`the ${TEST_KIND} store`, () => {
       }
       // Nothing ran beside the killed job: the tracker holds its rows alone.
       expect(await interrupted(caught.id)).toMatchObject({ status: 'INTERRUPTED', checkpointRow: atKill.checkpointRow, counts: atKill.counts });
-      expect((await store.trackerValues(ORG, 11)).length).toBe(atKill.counts.imported);
+      expect((await trackerValues(store, ORG, 11)).length).toBe(atKill.counts.imported);
 
       const resumed = await cli(['job', 'resume', caught.id, '--json']);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(json(resumed)).toMatchObject({ jobId: caught.id, status: reference.summary.status, rows: reference.summary.rows });
       await expectWholeFile((await store.getJob(caught.id))!);
-      expect((await store.trackerValues(ORG, 11)).length).toBe(reference.summary.rows.imported);
+      expect((await trackerValues(store, ORG, 11)).length).toBe(reference.summary.rows.imported);
     }, 120_000);
   });
 

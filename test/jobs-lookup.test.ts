@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../src/app/errors.js';
 import { findJob } from '../src/app/jobs-lookup.js';
-import type { NewJob, Store } from '../src/store/port.js';
+import type { NewJob } from '../src/domain/jobs.js';
+import type { Store } from '../src/store/port.js';
 import { tempStoreForEachTest } from './helpers.js';
 
 /**

@@ -5,9 +5,11 @@ import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../sr
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { summarise } from '../src/jobs/summary.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import type { JobRecord, Rejection, Store } from '../src/store/port.js';
+import type { JobRecord, Rejection } from '../src/domain/jobs.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { acmeOrg, allOf, allTrackerValues, codes, loadOrg, tempDir, tempStore, trackerValuesOf } from './helpers.js';
+import { trackerValues } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * The job lifecycle (spec: jobs.md, "Job" and "Error codes"): states, summary counts, the
@@ -171,7 +173,7 @@ describe('job states, summary and checkpoint', () => {
     expect(codes(rejections)).toEqual(MIXED_CODES);
     expect(rejections.find((r) => r.rowNumber === 4)).toMatchObject({ value: 'S099', cells: ['919876543210', 'B-2', '2025-03-02 11:00', 'S099', '3'] });
     expect(rejections.find((r) => r.rowNumber === 4)!.message).toContain('"S099"');
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       { trackerId: 11, loyaltyLogId: 90001, itemId: null, value: '12.5', userId: 1002, groupId: null, jobId: job.id, rowNumber: 2 },
       { trackerId: 11, loyaltyLogId: 90002, itemId: null, value: '-4.75', userId: 1001, groupId: null, jobId: job.id, rowNumber: 7 },
       { trackerId: 11, loyaltyLogId: 90003, itemId: null, value: '7', userId: 1003, groupId: null, jobId: job.id, rowNumber: 14 },
@@ -188,7 +190,7 @@ describe('job states, summary and checkpoint', () => {
     const { job, rejections } = await run(saved.id, file);
     expect(job.status).toBe('COMPLETED');
     expect(rejections).toEqual([]);
-    expect((await store.trackerValues('acme', 11)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value])).toEqual([
+    expect((await trackerValues(store, 'acme', 11)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value])).toEqual([
       [2, 90001, '7'],
       [3, 90002, '3'],
     ]);
@@ -210,7 +212,7 @@ describe('job states, summary and checkpoint', () => {
       expect(codes(rejections), `chunkRows ${chunkRows}`).toEqual(MIXED_CODES);
       expect(job.checkpointRow, `chunkRows ${chunkRows}`).toBe(14);
       expect(await valuesOfJob(job), `chunkRows ${chunkRows}`).toBe(3);
-      const values = (await store.trackerValues('acme', 11)).map(({ jobId: _jobId, ...v }) => v);
+      const values = (await trackerValues(store, 'acme', 11)).map(({ jobId: _jobId, ...v }) => v);
       outcomes.push({
         chunkRows,
         outcome: { status: job.status, counts: job.counts, checkpointRow: job.checkpointRow, rowsKnown: job.rowsKnown, rejections, values },

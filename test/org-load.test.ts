@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CUSTOMER_KEY_KINDS } from '../src/core/identifiers.js';
 import { checkReferenceData, loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
-import type { Key, Store } from '../src/store/port.js';
+import type { Key } from '../src/domain/customers.js';
+import type { Store } from '../src/store/port.js';
 import { ReferenceDataError } from '../src/store/reference-data-error.js';
 import { acmeOrg, tempStore } from './helpers.js';
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { type Balance, balances } from '../src/ledger/balances.js';
-import type { Store, StoredLedgerEntry } from '../src/store/port.js';
+import { type StoredLedgerEntry, ledger } from '../src/profiles/customer-promotion/ledger.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { acmeOrg, type CliRun, cliJson, ensureBuilt, lines, loadOrg, runCli, type StorePlace, tempDir, tempPlace } from './helpers.js';
 
@@ -99,7 +100,7 @@ beforeAll(async () => {
       jobIds[k] = job.id;
       identifiers[k] = job.promotionIdentifier!;
     }
-    entries = await store.ledger({ orgId: 'acme' });
+    entries = await ledger(store, { orgId: 'acme' });
   } finally {
     await store.close();
   }

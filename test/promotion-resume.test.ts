@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedPromotionTemplate, generateOrg, writePromotionFile } from '../src/demo/generate.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
-import type { JobRecord } from '../src/store/port.js';
+import type { JobRecord } from '../src/domain/jobs.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { allOf, ensureBuilt, killImportMidFile, ledgerOf, runCli, type StorePlace, tempDir, tempPlace } from './helpers.js';
 

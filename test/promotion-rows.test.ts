@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FileError } from '../src/core/error-codes.js';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { GroupKeyKind, Store } from '../src/store/port.js';
+import type { GroupKeyKind } from '../src/domain/customers.js';
+import type { Store } from '../src/store/port.js';
 import { acmeOrg, codes, lines, loadOrg, runImport, templateRefusal, tempStoreForEachTest } from './helpers.js';
 import { MAPPING, promotionTemplate } from './promotion-fixtures.js';
+import { ledger as ledgerOfOrg } from '../src/profiles/customer-promotion/ledger.js';
 
 /**
  * Customer Promotion (spec: profiles.md, "Customer Promotion" and "Shared configuration"): its
@@ -51,7 +53,7 @@ function promo(config: Record<string, unknown> = {}, mapping: Record<string, unk
 
 /** The org's ledger as [rowNumber, userId, groupId, points, storeCode, tillCode] in row order. */
 async function ledger(): Promise<Array<[number, number | null, number | null, string, string, string | null]>> {
-  const entries = await store.ledger({ orgId: 'acme' });
+  const entries = await ledgerOfOrg(store, { orgId: 'acme' });
   return entries.map((e) => [e.rowNumber, e.userId, e.groupId, e.points, e.storeCode, e.tillCode]);
 }
 

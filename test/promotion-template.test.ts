@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import type { FileError } from '../src/core/error-codes.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { JobRecord, Rejection, Store, StoredLedgerEntry } from '../src/store/port.js';
+import type { JobRecord, Rejection } from '../src/domain/jobs.js';
+import { type StoredLedgerEntry, ledger } from '../src/profiles/customer-promotion/ledger.js';
+import type { Store } from '../src/store/port.js';
 import { type SavedTemplate, saveTemplate } from '../src/templates/service.js';
 import { acmeOrg, codes, lines, loadOrg, templateRefusal, tempStoreForEachTest } from './helpers.js';
 import { promotionTemplate } from './promotion-fixtures.js';
@@ -86,7 +88,7 @@ async function importAt(
   const job = await runJob(store, created.id, { chunkRows: options.chunkRows });
   const rejections: Rejection[] = [];
   for await (const page of store.rejections(job.id)) rejections.push(...page);
-  const entries = (await store.ledger({ orgId: 'acme' })).filter((e) => e.jobId === job.id);
+  const entries = (await ledger(store, { orgId: 'acme' })).filter((e) => e.jobId === job.id);
   return { saved, job, rejections, entries };
 }
 
@@ -307,7 +309,7 @@ describe('promotion identifiers', () => {
     const identifier = a.saved.promotionIdentifier!;
     expect(a.job.promotionIdentifier).toBe(identifier);
     expect(b.job.promotionIdentifier).toBe(identifier);
-    const all = await store.ledger({ orgId: 'acme', promotionIdentifier: identifier });
+    const all = await ledger(store, { orgId: 'acme', promotionIdentifier: identifier });
     expect(all.map((e) => [e.jobId, e.rowNumber, e.userId, e.points])).toEqual([
       [a.job.id, 2, 1001, '10'],
       [a.job.id, 3, 1002, '2.5'],
@@ -322,8 +324,8 @@ describe('promotion identifiers', () => {
     expect(b.saved.version).toBe(2);
     expect(b.job.promotionIdentifier).toBe(b.saved.promotionIdentifier);
     expect(b.job.promotionIdentifier).not.toBe(a.job.promotionIdentifier);
-    expect((await store.ledger({ orgId: 'acme', promotionIdentifier: a.job.promotionIdentifier! })).map((e) => e.jobId)).toEqual([a.job.id, a.job.id]);
-    expect((await store.ledger({ orgId: 'acme', promotionIdentifier: b.job.promotionIdentifier! })).map((e) => e.jobId)).toEqual([b.job.id]);
+    expect((await ledger(store, { orgId: 'acme', promotionIdentifier: a.job.promotionIdentifier! })).map((e) => e.jobId)).toEqual([a.job.id, a.job.id]);
+    expect((await ledger(store, { orgId: 'acme', promotionIdentifier: b.job.promotionIdentifier! })).map((e) => e.jobId)).toEqual([b.job.id]);
   });
 
   it('a user-defined identifier no promotion has: the first import creates the promotion (name, program), later imports award under it', async () => {
@@ -334,7 +336,7 @@ describe('promotion identifiers', () => {
     expect(await store.findPromotion('acme', 'DIWALI-26')).toEqual({ identifier: 'DIWALI-26', name: 'Diwali 2026', programId: 2 });
     const b = await importAt(promo({ promotionIdentifier: 'DIWALI-26', promotionName: 'Diwali 2026', program: 'Partner Club' }), lines('Customer,Store,Points', '919876543212,S001,1'));
     expect(b.job.status).toBe('COMPLETED');
-    const all = await store.ledger({ orgId: 'acme', promotionIdentifier: 'DIWALI-26' });
+    const all = await ledger(store, { orgId: 'acme', promotionIdentifier: 'DIWALI-26' });
     expect(all.map((e) => [e.jobId, e.rowNumber, e.promotionName, e.programId])).toEqual([
       [a.job.id, 2, 'Diwali 2026', 2],
       [a.job.id, 3, 'Diwali 2026', 2],
@@ -379,7 +381,7 @@ describe('promotion identifiers', () => {
     expect(job.counts).toMatchObject({ total: 0, valid: 0, rejected: 0, imported: 0 });
     expect(rejections).toEqual([]);
     expect(entries).toEqual([]);
-    expect(await store.ledger({ orgId: 'acme' })).toEqual([]);
+    expect(await ledger(store, { orgId: 'acme' })).toEqual([]);
     expect(await store.findPromotion('acme', 'SUMMER-25')).toEqual({ identifier: 'SUMMER-25', name: 'Summer bonus', programId: 1 });
   });
 
@@ -388,7 +390,7 @@ describe('promotion identifiers', () => {
     expect(job.dryRun).toBe(true);
     expect(job.status).toBe('FAILED');
     expect(job.fileError?.code).toBe('PROMOTION_NAME_MISMATCH');
-    expect(await store.ledger({ orgId: 'acme' })).toEqual([]);
+    expect(await ledger(store, { orgId: 'acme' })).toEqual([]);
   });
 
   it('a promotion created by an import is checked too: a later template with its identifier and another name fails', async () => {
@@ -397,7 +399,7 @@ describe('promotion identifiers', () => {
     const second = await importAt(promo({ promotionIdentifier: 'DIWALI-26', promotionName: 'Diwali 2026!' }), lines('Customer,Store,Points', '919876543212,S001,1'));
     expect(second.job.status).toBe('FAILED');
     expect(second.job.fileError?.code).toBe('PROMOTION_NAME_MISMATCH');
-    expect(await store.ledger({ orgId: 'acme' })).toHaveLength(2);
+    expect(await ledger(store, { orgId: 'acme' })).toHaveLength(2);
   });
 });
 
@@ -408,7 +410,7 @@ describe('dry run', () => {
     expect(job.counts).toMatchObject({ total: 3, valid: 2, rejected: 1, imported: 0, errorCounts: { CUSTOMER_NOT_FOUND: 1 } });
     expect(codes(rejections)).toEqual([[4, 'CUSTOMER_NOT_FOUND', 'customer']]);
     expect(job.promotionIdentifier).toBe('DRY-1');
-    expect(await store.ledger({ orgId: 'acme' })).toEqual([]);
+    expect(await ledger(store, { orgId: 'acme' })).toEqual([]);
     expect(await store.findPromotion('acme', 'DRY-1')).toBeNull();
   });
 
@@ -417,7 +419,7 @@ describe('dry run', () => {
     const identifier = dry.saved.promotionIdentifier!;
     expect(dry.job.status).toBe('VALIDATED');
     expect(await store.findPromotion('acme', identifier)).toBeNull();
-    expect(await store.ledger({ orgId: 'acme' })).toEqual([]);
+    expect(await ledger(store, { orgId: 'acme' })).toEqual([]);
     const real = await importAt(promo(), CSV);
     expect(real.job.status).toBe('COMPLETED_WITH_ERRORS');
     expect(real.entries.map((e) => [e.rowNumber, e.promotionIdentifier])).toEqual([
@@ -436,7 +438,7 @@ describe('duplicate-file guard', () => {
     expect(again.job.fileError?.code).toBe('DUPLICATE_FILE');
     expect(again.job.fileError?.message).toContain(first.job.id);
     expect(again.entries).toEqual([]);
-    expect(await store.ledger({ orgId: 'acme' })).toHaveLength(2);
+    expect(await ledger(store, { orgId: 'acme' })).toHaveLength(2);
   });
 
   it('imports it again when the operator allows the duplicate, under the same identifier', async () => {
@@ -447,7 +449,7 @@ describe('duplicate-file guard', () => {
       [2, 1001, '10', first.job.promotionIdentifier],
       [3, 1002, '2.5', first.job.promotionIdentifier],
     ]);
-    expect(await store.ledger({ orgId: 'acme' })).toHaveLength(4);
+    expect(await ledger(store, { orgId: 'acme' })).toHaveLength(4);
   });
 
   it('accepts the same content with a new template version', async () => {

@@ -7,6 +7,7 @@ import { loadReferenceData } from '../src/org/reference-data.js';
 import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { tempStore } from './helpers.js';
+import { trackerValuesOfJob } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * The files the benchmark measures by default, shaped like real exports (random customers,
@@ -50,7 +51,7 @@ describe('files shaped like real exports', () => {
     expect(job.counts).toMatchObject({ total: ROWS, rejected, imported: ROWS - rejected });
     expect(dry.counts).toEqual({ ...job.counts, imported: 0 });
     let stored = 0;
-    for await (const page of store.trackerValuesOfJob(job.id)) stored += page.length;
+    for await (const page of trackerValuesOfJob(store, job.id)) stored += page.length;
     expect(stored).toBe(ROWS - rejected);
   });
 

@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeErrorReport } from '../src/jobs/reports.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { JobRecord, Rejection, Store, StoredTrackerValue } from '../src/store/port.js';
+import type { JobRecord, Rejection } from '../src/domain/jobs.js';
+import { type StoredTrackerValue, trackerValuesOfJob } from '../src/profiles/trackers/tracker-values.js';
+import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { acmeOrg, codes, loadOrg, tempStore } from './helpers.js';
 
@@ -56,7 +58,7 @@ async function importFile(templateId: string, file: string): Promise<{ job: JobR
   const rejections: Rejection[] = [];
   for await (const page of store.rejections(job.id)) rejections.push(...page);
   const values: StoredTrackerValue[] = [];
-  for await (const page of store.trackerValuesOfJob(job.id)) values.push(...page);
+  for await (const page of trackerValuesOfJob(store, job.id)) values.push(...page);
   return { job, rejections, values };
 }
 

@@ -6,6 +6,7 @@ import { writeErrorReport, writeSuccessReport } from '../src/jobs/reports.js';
 import type { Store } from '../src/store/port.js';
 import { acmeOrg, loadOrg, runImport, tempStore } from './helpers.js';
 import { promotionTemplate } from './promotion-fixtures.js';
+import { trackerValues } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * The job's reports (spec: jobs.md, "Reports"): the error report an operator fixes and imports
@@ -114,7 +115,7 @@ describe('the error report', () => {
     expect(second.job.counts).toEqual({ total: 2, valid: 2, rejected: 0, imported: 2, errorCounts: {} });
     expect(second.rejections).toEqual([]);
     expect(Object.keys(second.job.autoMapped ?? {}).sort()).toEqual(['billNumber', 'customer', 'storeCode', 'trackedValue', 'transactionDate']);
-    expect((await store.trackerValues('acme', 11)).map((v) => [v.loyaltyLogId, v.value, v.userId, v.jobId, v.rowNumber])).toEqual([
+    expect((await trackerValues(store, 'acme', 11)).map((v) => [v.loyaltyLogId, v.value, v.userId, v.jobId, v.rowNumber])).toEqual([
       [90001, '12.5', 1002, first.job.id, 2],
       [90002, '3', 1001, second.job.id, 2],
       [90003, '7', 1003, second.job.id, 3],

@@ -4,7 +4,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { writeErrorReport, writeSuccessReport } from '../src/jobs/reports.js';
 import { createJob, JobRequestError, type RunOptions, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
-import type { ChunkCommit, JobRecord, Rejection, Store, StoredLedgerEntry, StoredTrackerValue } from '../src/store/port.js';
+import type { JobRecord, Rejection } from '../src/domain/jobs.js';
+import { type StoredLedgerEntry, ledger } from '../src/profiles/customer-promotion/ledger.js';
+import { type StoredTrackerValue, trackerValuesOfJob } from '../src/profiles/trackers/tracker-values.js';
+import type { ChunkCommit, Store } from '../src/store/port.js';
 import { ReferenceDataError } from '../src/store/reference-data-error.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { acmeOrg, allOf, allTrackerValues, type CliRun, cliJson as json, codes, ensureBuilt, loadOrg, runCli, type StorePlace, tempDir, tempPlace, tempStore, trackerValuesOf } from './helpers.js';
@@ -127,7 +130,7 @@ async function rejectionsOf(store: Store, jobId: string): Promise<Rejection[]> {
 
 async function valuesOf(store: Store, jobId: string): Promise<StoredTrackerValue[]> {
   const out: StoredTrackerValue[] = [];
-  for await (const page of store.trackerValuesOfJob(jobId)) out.push(...page);
+  for await (const page of trackerValuesOfJob(store, jobId)) out.push(...page);
   return out;
 }
 
@@ -591,7 +594,7 @@ describe('Customer Promotion: a promotion belongs to one program', () => {
     expect(saved.promotionIdentifier).toBe(PARTNER);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv(CSV, `${name}.csv`) });
     const job = await runJob(store, created.id);
-    return { job, entries: await store.ledger({ orgId: 'acme', promotionIdentifier: PARTNER }) };
+    return { job, entries: await ledger(store, { orgId: 'acme', promotionIdentifier: PARTNER }) };
   }
 
   it('fails a job whose template leaves the default program 1 for a promotion of program 2, naming both programs', async () => {

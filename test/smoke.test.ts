@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JobConflictError } from '../src/store/job-conflict-error.js';
 import type { Store } from '../src/store/port.js';
 import { codes, loadOrg, ON_POSTGRES, runImport, tempPlace, tempStore } from './helpers.js';
+import { TRACKER_VALUES, trackerValues } from '../src/profiles/trackers/tracker-values.js';
+import { insertRows } from '../src/store/tables.js';
 
 let store: Store;
 /** The store of the test, if it made one with `acmeStore`: closed and removed after it. */
@@ -30,7 +32,7 @@ describe('a Trackers import end to end', () => {
     expect(job.status).toBe('COMPLETED_WITH_ERRORS');
     expect(job.counts).toMatchObject({ total: 2, valid: 1, rejected: 1, imported: 1 });
     expect(codes(rejections)).toEqual([[3, 'CUSTOMER_NOT_FOUND', 'customer']]);
-    const values = await store.trackerValues('acme', 11);
+    const values = await trackerValues(store, 'acme', 11);
     expect(values).toEqual([{ trackerId: 11, loyaltyLogId: 90001, itemId: null, value: '12.5', userId: 1002, groupId: null, jobId: job.id, rowNumber: 2 }]);
   });
 });
@@ -70,7 +72,7 @@ describe('lookups on a reader thread', () => {
           '919876543212,B-3,2025-03-02,S002,5',
         ].join('\n');
         const { job, rejections } = await runImport(s, { config: { tracker: 'Spend 2025' } }, csv, { chunkRows: 2 });
-        const values = (await s.trackerValues('acme', 11)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value]);
+        const values = (await trackerValues(s, 'acme', 11)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value]);
         outcomes.push({ counts: job.counts, rejections: codes(rejections), values });
       } finally {
         await s.close();
@@ -100,10 +102,14 @@ describe('a chunk committed twice', () => {
       checkpointRow: job.checkpointRow,
       counts: job.counts,
       rejections: [],
-      writes: { kind: 'trackerValues', orgId: 'acme', rows: [{ trackerId: 11, loyaltyLogId: 90003, itemId: null, value: '9', userId: 1003, groupId: null, rowNumber: 9 }] },
+      writes: [
+        insertRows(TRACKER_VALUES, [
+          { org_id: 'acme', tracker_id: 11, loyalty_log_id: 90003, item_id: null, value: '9', user_id: 1003, group_id: null, job_id: job.id, row_number: 9 },
+        ]),
+      ],
     });
     await expect(again).rejects.toBeInstanceOf(JobConflictError);
     await expect(again).rejects.toThrow(new RegExp(`Job ${job.id} is being run by another process`));
-    expect((await store.trackerValues('acme', 11)).map((v) => v.loyaltyLogId)).toEqual([90002]);
+    expect((await trackerValues(store, 'acme', 11)).map((v) => v.loyaltyLogId)).toEqual([90002]);
   });
 });

@@ -1,5 +1,5 @@
 import type { ReferenceDataFile } from '../src/org/reference-data.js';
-import type { StoredTrackerValue } from '../src/store/port.js';
+import type { StoredTrackerValue } from '../src/profiles/trackers/tracker-values.js';
 import { acmeOrg } from './helpers.js';
 
 /**

@@ -4,6 +4,7 @@ import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { codes, lines, loadOrg, runImport, tempStoreForEachTest } from './helpers.js';
 import { acmeOrgPlus, byLogId, STANDARD, standard, tv, tx } from './trackers-fixtures.js';
+import { trackerValues } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * Trackers profile, rules 3–4 and the shared configuration: who a row is for (customerIdentifier,
@@ -57,7 +58,7 @@ describe('customerIdentifier', () => {
     ]);
     expect(rejections[0]!.message).toContain('98765.43210');
     expect(rejections[2]!.message).toContain('+91 98765 00000');
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90030, value: '1', user: 1001 }),
       tv(job.id, { row: 3, tx: 90031, value: '2', user: 1001 }),
       tv(job.id, { row: 4, tx: 90032, value: '3', user: 1001 }),
@@ -77,7 +78,7 @@ describe('customerIdentifier', () => {
     const { job, rejections } = await runImport(store, byLogId({ appendCountryCode: true }), csv);
     expect(job.counts).toEqual({ total: 5, valid: 4, rejected: 1, imported: 4, errorCounts: { INVALID_IDENTIFIER: 1 } });
     expect(codes(rejections)).toEqual([[6, 'INVALID_IDENTIFIER', 'customer']]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 5, tx: 90001, value: '4', user: 1002 }),
       tv(job.id, { row: 2, tx: 90030, value: '1', user: 1001 }),
       tv(job.id, { row: 3, tx: 90031, value: '2', user: 1001 }),
@@ -97,7 +98,7 @@ describe('customerIdentifier', () => {
     const { job, rejections } = await runImport(store, byLogId({ appendCountryCode: true }), csv);
     expect(codes(rejections)).toEqual([]);
     expect(job.status).toBe('COMPLETED');
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90050, value: '1', user: 1005 }),
       tv(job.id, { row: 3, tx: 90051, value: '2', user: 1005 }),
     ]);
@@ -113,7 +114,7 @@ describe('customerIdentifier', () => {
       [4, 'INVALID_IDENTIFIER', 'customer'],
       [5, 'CUSTOMER_NOT_FOUND', 'customer'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 3, tx: 90001, value: '2', user: 1002 }),
       tv(job.id, { row: 2, tx: 90030, value: '1', user: 1001 }),
     ]);
@@ -129,7 +130,7 @@ describe('customerIdentifier', () => {
       [3, 'CUSTOMER_NOT_FOUND', 'customer'],
       [4, 'CUSTOMER_NOT_FOUND', 'customer'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90030, value: '1', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90030, value: '1', user: 1001 })]);
   });
 
   it('USER_ID: a positive integer, else INVALID_IDENTIFIER', async () => {
@@ -145,7 +146,7 @@ describe('customerIdentifier', () => {
       [6, 'INVALID_IDENTIFIER', 'customer'],
       [7, 'CUSTOMER_NOT_FOUND', 'customer'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 8, tx: 90001, value: '7', user: 1002 }),
       tv(job.id, { row: 2, tx: 90030, value: '1', user: 1001 }),
     ]);
@@ -157,7 +158,7 @@ describe('customerIdentifier', () => {
     expect(job.status).toBe('FAILED');
     expect(job.fileError?.code).toBe('MISSING_COLUMN');
     expect(job.fileError?.message).toMatch(/"customer"/);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
   });
 });
 
@@ -174,7 +175,7 @@ describe('the store', () => {
     ]);
     expect(rejections[0]!.message).toContain('"S099"');
     expect(rejections[0]!.value).toBe('S099');
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 5, tx: 90002, value: '4', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 5, tx: 90002, value: '4', user: 1001 })]);
   });
 
   it('storesByExternalId: the store column holds external ids', async () => {
@@ -184,7 +185,7 @@ describe('the store', () => {
     expect(job.counts).toEqual({ total: 2, valid: 1, rejected: 1, imported: 1, errorCounts: { STORE_NOT_FOUND: 1 } });
     expect(codes(rejections)).toEqual([[3, 'STORE_NOT_FOUND', 'storeCode']]);
     expect(rejections[0]!.message).toContain('"S002"');
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 })]);
   });
 
   it('replaceInvalidStoreWith: a store cell that matches nothing is replaced; a valid one is kept', async () => {
@@ -203,7 +204,7 @@ describe('the store', () => {
       [5, 'MISSING_VALUE', 'storeCode'],
     ]);
     expect(rejections[0]!.message).toContain('"S002"');
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 3, tx: 90002, value: '2', user: 1001 }),
       tv(job.id, { row: 2, tx: 90003, value: '1', user: 1003 }),
     ]);
@@ -215,7 +216,7 @@ describe('the store', () => {
     const { job, rejections } = await runImport(store, standard({ storesByExternalId: true, replaceInvalidStoreWith: 'S002' }), csv);
     expect(job.status).toBe('COMPLETED');
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90003, value: '1', user: 1003 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90003, value: '1', user: 1003 })]);
   });
 
   it.each(['STANDARD_FIELDS', 'LOYALTY_LOG_ID'])('refuses a template whose replaceInvalidStoreWith is not a store of the org (%s)', async (billIdentification) => {
@@ -246,7 +247,7 @@ describe('userGroup2Enabled', () => {
     expect(job.counts).toEqual({ total: 3, valid: 2, rejected: 1, imported: 2, errorCounts: { GROUP_NOT_FOUND: 1 } });
     expect(codes(rejections)).toEqual([[4, 'GROUP_NOT_FOUND', 'group']]);
     expect(rejections[0]!.message).toContain(none);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90001, value: '1.5', user: null, group: 501 }),
       tv(job.id, { row: 3, tx: 90041, value: '2', user: null, group: 502 }),
     ]);
@@ -257,7 +258,7 @@ describe('userGroup2Enabled', () => {
     const csv = lines(GROUP_BY_LOG_ID, '98765 43210,90001,1');
     const { job, rejections } = await runImport(store, byLogId({ userGroup2Enabled: true, userGroup2IdentifierType: 'PRIMARY_USER_MOBILE', appendCountryCode: true }), csv);
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90001, value: '1', user: null, group: 501 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90001, value: '1', user: null, group: 501 })]);
   });
 
   it.each([
@@ -270,7 +271,7 @@ describe('userGroup2Enabled', () => {
     const { job, rejections } = await runImport(store, byLogId({ userGroup2Enabled: true, userGroup2IdentifierType: type }), lines(GROUP_BY_LOG_ID, `${cell},90001,1`));
     expect(job.counts).toEqual({ total: 1, valid: 0, rejected: 1, imported: 0, errorCounts: { INVALID_IDENTIFIER: 1 } });
     expect(codes(rejections)).toEqual([[2, 'INVALID_IDENTIFIER', 'group']]);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
   });
 
   it('the group is mandatory: an empty cell is MISSING_VALUE, a missing column fails the job; the customer column may be absent', async () => {
@@ -280,7 +281,7 @@ describe('userGroup2Enabled', () => {
     expect(empty.job.counts).toEqual({ total: 2, valid: 1, rejected: 1, imported: 1, errorCounts: { MISSING_VALUE: 1 } });
     expect(codes(empty.rejections)).toEqual([[2, 'MISSING_VALUE', 'group']]);
     expect(empty.rejections[0]!.message).toContain('User Group2 Identifier');
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(empty.job.id, { row: 3, tx: 90040, value: '2', user: null, group: 501 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(empty.job.id, { row: 3, tx: 90040, value: '2', user: null, group: 501 })]);
 
     const noColumn = await runImport(store, groups, lines('Mobile,Loyalty Log Id,Tracked Value', '919876543211,90001,1'));
     expect(noColumn.job.status).toBe('FAILED');
@@ -316,7 +317,7 @@ describe('userGroup2Enabled', () => {
       [7, 'GROUP_NOT_FOUND', 'group'],
       [9, 'INVALID_IDENTIFIER', 'customer'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90001, value: '1', user: 1002, group: 501 }),
       tv(job.id, { row: 3, tx: 90040, value: '2', user: null, group: 501 }),
       tv(job.id, { row: 8, tx: 90042, value: '7', user: 1001, group: 501 }),
@@ -338,7 +339,7 @@ describe('userGroup2Enabled', () => {
       [3, 'TRANSACTION_CUSTOMER_MISMATCH', 'loyaltyLogId'],
     ]);
     expect(rejections[0]!.message).toMatch(/user group 501/);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 4, tx: 90043, value: '3', user: null, group: 501 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 4, tx: 90043, value: '3', user: null, group: 501 })]);
   });
 
   it("with STANDARD_FIELDS, the bill is looked up among the group's transactions", async () => {
@@ -355,7 +356,7 @@ describe('userGroup2Enabled', () => {
       [3, 'AMBIGUOUS_TRANSACTION', 'billNumber'],
       [4, 'TRANSACTION_CUSTOMER_MISMATCH', 'billNumber'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90001, value: '1', user: null, group: 501 }),
       tv(job.id, { row: 5, tx: 90041, value: '4', user: null, group: 502 }),
     ]);
@@ -365,6 +366,6 @@ describe('userGroup2Enabled', () => {
     await loadOrg(store, org());
     const { job, rejections } = await runImport(store, standard(), lines(STANDARD, '919876543210,G-DUP,2025-05-03,S001,1'));
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90042, value: '1', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90042, value: '1', user: 1001 })]);
   });
 });

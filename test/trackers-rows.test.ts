@@ -3,6 +3,7 @@ import type { ReferenceDataFile } from '../src/org/reference-data.js';
 import type { Store } from '../src/store/port.js';
 import { codes, lines, loadOrg, runImport, tempStoreForEachTest } from './helpers.js';
 import { acmeOrgPlus, BY_LOG_ID, byLogId, STANDARD, standard, tv, tx } from './trackers-fixtures.js';
+import { trackerValues } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * Trackers profile, rules 1, 2 and 8, the order of the rules, and what the template and the job
@@ -36,7 +37,7 @@ describe('mandatory columns', () => {
     expect(job.fileError?.message).toContain(`"${missing}"`);
     expect(job.counts).toEqual({ total: 0, valid: 0, rejected: 0, imported: 0, errorCounts: {} });
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
   });
 
   it('the default configuration is MOBILE and STANDARD_FIELDS', async () => {
@@ -46,7 +47,7 @@ describe('mandatory columns', () => {
     expect(byId.job.fileError?.message).toContain('"billNumber"');
     const std = await runImport(store, { config: { tracker: 'Spend 2025' } }, lines(STANDARD, '919876543210,B-2,2025-03-02,S001,1'));
     expect(std.job.status).toBe('COMPLETED');
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(std.job.id, { row: 2, tx: 90002, value: '1', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(std.job.id, { row: 2, tx: 90002, value: '1', user: 1001 })]);
   });
 });
 
@@ -79,7 +80,7 @@ describe('rule 1: every mandatory field has a value', () => {
       expect.stringContaining('Store Code'),
       expect.stringContaining('Tracked Value'),
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 7, tx: 90002, value: '2', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 7, tx: 90002, value: '2', user: 1001 })]);
   });
 
   it('LOYALTY_LOG_ID: an empty loyaltyLogId is MISSING_VALUE', async () => {
@@ -112,7 +113,7 @@ describe('rule 2: values parse', () => {
       [8, 'INVALID_NUMBER', 'trackedValue'],
     ]);
     expect(rejections.map((r) => r.value)).toEqual(['1,5', 'abc', '1.1234567', '1e3']);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90030, value: '-3.5', user: 1001 }),
       tv(job.id, { row: 3, tx: 90031, value: '7.1', user: 1001 }),
       tv(job.id, { row: 4, tx: 90032, value: '0.000001', user: 1001 }),
@@ -126,7 +127,7 @@ describe('rule 2: values parse', () => {
     const { job, rejections } = await runImport(store, byLogId(), csv);
     expect(job.status).toBe('COMPLETED');
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90030, value: '5', user: 1001 }),
       tv(job.id, { row: 3, tx: 90031, value: '0.25', user: 1001 }),
       tv(job.id, { row: 4, tx: 90032, value: '2', user: 1001 }),
@@ -154,7 +155,7 @@ describe('rule 2: values parse', () => {
       [6, 'INVALID_NUMBER', 'itemId'],
       [7, 'INVALID_NUMBER', 'itemId'],
     ]);
-    expect(await store.trackerValues('acme', 12)).toEqual([tv(job.id, { row: 8, tx: 90001, item: 70001, value: '1', user: 1002, tracker: 12 })]);
+    expect(await trackerValues(store, 'acme', 12)).toEqual([tv(job.id, { row: 8, tx: 90001, item: 70001, value: '1', user: 1002, tracker: 12 })]);
   });
 
   it('transactionDate that is not a date is INVALID_DATE', async () => {
@@ -167,7 +168,7 @@ describe('rule 2: values parse', () => {
       [3, 'INVALID_DATE', 'transactionDate'],
       [4, 'INVALID_DATE', 'transactionDate'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 5, tx: 90002, value: '1', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 5, tx: 90002, value: '1', user: 1001 })]);
   });
 });
 
@@ -194,7 +195,7 @@ describe('the order of the rules', () => {
       [7, 'OUTSIDE_TRACKER_WINDOW', 'transactionDate'],
       [8, 'OUTSIDE_TRACKER_WINDOW', 'transactionDate'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
   });
 
   it('for a LINEITEM tracker: the customer mismatch before the line item, the line item before the window', async () => {
@@ -233,7 +234,7 @@ describe('rule 8: no value recorded yet, and once per file', () => {
     expect(second.job.counts).toEqual({ total: 2, valid: 1, rejected: 1, imported: 1, errorCounts: { ALREADY_TRACKED: 1 } });
     expect(codes(second.rejections)).toEqual([[3, 'ALREADY_TRACKED', 'trackedValue']]);
     expect(second.rejections[0]!.message).toContain(first.job.id);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(first.job.id, { row: 2, tx: 90002, value: '5', user: 1001 }),
       tv(first.job.id, { row: 3, tx: 90030, value: '6', user: 1001 }),
       tv(second.job.id, { row: 2, tx: 90031, value: '8', user: 1001 }),
@@ -254,7 +255,7 @@ describe('rule 8: no value recorded yet, and once per file', () => {
       [2, 'ALREADY_TRACKED', 'trackedValue'],
       [3, 'ALREADY_TRACKED', 'trackedValue'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(first.job.id, { row: 2, tx: 90002, value: '5', user: 1001 }),
       tv(first.job.id, { row: 3, tx: 90030, value: '6', user: 1001 }),
     ]);
@@ -265,8 +266,8 @@ describe('rule 8: no value recorded yet, and once per file', () => {
     const first = await runImport(store, byLogId(), lines(BY_LOG_ID, '919876543210,90002,5'));
     const second = await runImport(store, byLogId('Spend 2025 bis'), lines(BY_LOG_ID, '919876543210,90002,7'));
     expect(second.job.status).toBe('COMPLETED');
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(first.job.id, { row: 2, tx: 90002, value: '5', user: 1001 })]);
-    expect(await store.trackerValues('acme', 15)).toEqual([tv(second.job.id, { row: 2, tx: 90002, value: '7', user: 1001, tracker: 15 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(first.job.id, { row: 2, tx: 90002, value: '5', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 15)).toEqual([tv(second.job.id, { row: 2, tx: 90002, value: '7', user: 1001, tracker: 15 })]);
   });
 
   it('a LINEITEM tracker is ALREADY_TRACKED per item', async () => {
@@ -275,7 +276,7 @@ describe('rule 8: no value recorded yet, and once per file', () => {
     const first = await runImport(store, byLogId('Items 2025'), lines(header, '919876543211,90001,70001,1'));
     const second = await runImport(store, byLogId('Items 2025'), lines(header, '919876543211,90001,70001,2', '919876543211,90001,70002,3'));
     expect(codes(second.rejections)).toEqual([[2, 'ALREADY_TRACKED', 'trackedValue']]);
-    expect(await store.trackerValues('acme', 12)).toEqual([
+    expect(await trackerValues(store, 'acme', 12)).toEqual([
       tv(first.job.id, { row: 2, tx: 90001, item: 70001, value: '1', user: 1002, tracker: 12 }),
       tv(second.job.id, { row: 3, tx: 90001, item: 70002, value: '3', user: 1002, tracker: 12 }),
     ]);
@@ -293,7 +294,7 @@ describe('rule 8: no value recorded yet, and once per file', () => {
     const { job, rejections } = await runImport(store, standard(), csv);
     expect(job.counts).toEqual({ total: 3, valid: 2, rejected: 1, imported: 2, errorCounts: { DUPLICATE_IN_FILE: 1 } });
     expect(codes(rejections)).toEqual([[4, 'DUPLICATE_IN_FILE', 'billNumber']]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 }),
       tv(job.id, { row: 3, tx: 90030, value: '2', user: 1001 }),
     ]);
@@ -317,7 +318,7 @@ describe('rule 8: no value recorded yet, and once per file', () => {
       [5, 'DUPLICATE_IN_FILE', 'loyaltyLogId'],
       [6, 'DUPLICATE_IN_FILE', 'loyaltyLogId'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 }),
       tv(job.id, { row: 3, tx: 90030, value: '2', user: 1001 }),
       tv(job.id, { row: 4, tx: 90031, value: '3', user: 1001 }),
@@ -333,7 +334,7 @@ describe('rule 8: no value recorded yet, and once per file', () => {
       [5, 'DUPLICATE_IN_FILE', 'loyaltyLogId'],
       [6, 'DUPLICATE_IN_FILE', 'loyaltyLogId'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
   });
 });
 
@@ -364,7 +365,7 @@ describe('dry run', () => {
     expect(dry.job.status).toBe('VALIDATED');
     expect(dry.job.counts).toMatchObject({ total: 8, valid: 2, rejected: 6, imported: 0 });
     expect(codes(dry.rejections)).toEqual(expected);
-    expect((await store.trackerValues('acme', 11)).map((v) => v.loyaltyLogId)).toEqual([90034]);
+    expect((await trackerValues(store, 'acme', 11)).map((v) => v.loyaltyLogId)).toEqual([90034]);
 
     const real = await runImport(store, byLogId(), csv, { chunkRows: 3 });
     expect(real.job.status).toBe('COMPLETED_WITH_ERRORS');
@@ -372,7 +373,7 @@ describe('dry run', () => {
     expect(real.job.counts.errorCounts).toEqual(dry.job.counts.errorCounts);
     expect(codes(real.rejections)).toEqual(expected);
     expect(real.rejections.map((r) => r.message)).toEqual(dry.rejections.map((r) => r.message));
-    expect((await store.trackerValues('acme', 11)).filter((v) => v.jobId === real.job.id)).toEqual([
+    expect((await trackerValues(store, 'acme', 11)).filter((v) => v.jobId === real.job.id)).toEqual([
       tv(real.job.id, { row: 2, tx: 90002, value: '1', user: 1001 }),
       tv(real.job.id, { row: 9, tx: 90031, value: '8', user: 1001 }),
     ]);
@@ -389,7 +390,7 @@ describe('template defaults and column matching', () => {
     );
     // Row 4 gets S001, where B-3 is not.
     expect(codes(withColumn.rejections)).toEqual([[4, 'TRANSACTION_NOT_FOUND', 'billNumber']]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(withColumn.job.id, { row: 2, tx: 90002, value: '1', user: 1001 }),
       tv(withColumn.job.id, { row: 3, tx: 90003, value: '2', user: 1003 }),
     ]);
@@ -400,7 +401,7 @@ describe('template defaults and column matching', () => {
       lines('Mobile,Bill Number,Transaction Date,Tracked Value', '919876543210,R-0,2025-05-01,4'),
     );
     expect(withoutColumn.job.status).toBe('COMPLETED');
-    expect((await store.trackerValues('acme', 11)).filter((v) => v.jobId === withoutColumn.job.id)).toEqual([
+    expect((await trackerValues(store, 'acme', 11)).filter((v) => v.jobId === withoutColumn.job.id)).toEqual([
       tv(withoutColumn.job.id, { row: 2, tx: 90030, value: '4', user: 1001 }),
     ]);
   });
@@ -412,7 +413,7 @@ describe('template defaults and column matching', () => {
     expect(job.status).toBe('COMPLETED');
     expect(rejections).toEqual([]);
     expect(job.autoMapped).toEqual({ customer: 'Mobile No', billNumber: 'bill_number', transactionDate: 'Bill Date', storeCode: 'Store' });
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 })]);
   });
 
   it('matches Item Id, Loyalty Log Id and the group column automatically', async () => {
@@ -421,7 +422,7 @@ describe('template defaults and column matching', () => {
     const { job, rejections } = await runImport(store, { config: { tracker: 'Items 2025', billIdentification: 'LOYALTY_LOG_ID', userGroup2Enabled: true } }, csv);
     expect(rejections).toEqual([]);
     expect(job.autoMapped).toEqual({ group: 'Group ID', loyaltyLogId: 'Txn Id', itemId: 'Item', trackedValue: 'Tracker Value' });
-    expect(await store.trackerValues('acme', 12)).toEqual([
+    expect(await trackerValues(store, 'acme', 12)).toEqual([
       { trackerId: 12, loyaltyLogId: 90001, itemId: 70002, value: '2', userId: null, groupId: 501, jobId: job.id, rowNumber: 2 },
     ]);
   });
@@ -432,6 +433,6 @@ describe('template defaults and column matching', () => {
     const { job, rejections } = await runImport(store, { ...byLogId(), mapping: { loyaltyLogId: 2, trackedValue: 3 } }, csv);
     expect(rejections).toEqual([]);
     expect(job.autoMapped).toEqual({ customer: 'Phone' });
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '3', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '3', user: 1001 })]);
   });
 });

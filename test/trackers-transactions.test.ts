@@ -7,6 +7,7 @@ import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { codes, lines, loadOrg, runImport, tempStoreForEachTest } from './helpers.js';
 import { acmeOrgPlus, BY_LOG_ID, byLogId, STANDARD, standard, tv, tx } from './trackers-fixtures.js';
+import { trackerValues } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * Trackers profile, rules 5–7 and the `tracker` / `billIdentification` configuration:
@@ -61,7 +62,7 @@ describe('billIdentification STANDARD_FIELDS', () => {
       [6, 'TRANSACTION_NOT_FOUND', 'billNumber'],
       [7, 'TRANSACTION_NOT_FOUND', 'billNumber'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90012, value: '1', user: 1001 }),
       tv(job.id, { row: 3, tx: 90013, value: '2', user: 1001 }),
       tv(job.id, { row: 4, tx: 90014, value: '3', user: 1001 }),
@@ -86,7 +87,7 @@ describe('billIdentification STANDARD_FIELDS', () => {
     expect(job.counts).toMatchObject({ total: 4, valid: 3, rejected: 1, imported: 3 });
     expect(codes(rejections)).toEqual([[5, 'TRANSACTION_NOT_FOUND', 'billNumber']]);
     expect(rejections[0]!.message).toContain('2025-03-03');
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90002, value: '7', user: 1001 }),
       tv(job.id, { row: 4, tx: 90012, value: '9', user: 1001 }),
       tv(job.id, { row: 3, tx: 90013, value: '8', user: 1001 }),
@@ -100,7 +101,7 @@ describe('billIdentification STANDARD_FIELDS', () => {
     const { job, rejections } = await runImport(store, standard(), csv);
     expect(codes(rejections)).toEqual([[3, 'TRANSACTION_NOT_FOUND', 'billNumber']]);
     expect(rejections[0]!.message).toContain('2025-03-01');
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90001, value: '1', user: 1002 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90001, value: '1', user: 1002 })]);
   });
 
   it('reads transactionDate with the template dateFormat', async () => {
@@ -109,7 +110,7 @@ describe('billIdentification STANDARD_FIELDS', () => {
     const { job, rejections } = await runImport(store, { ...standard(), csv: { dateFormat: 'dd/MM/yyyy HH:mm' } }, csv);
     expect(job.counts).toMatchObject({ total: 2, valid: 1, rejected: 1, imported: 1 });
     expect(codes(rejections)).toEqual([[3, 'INVALID_DATE', 'transactionDate']]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 })]);
   });
 
   it("rejects AMBIGUOUS_TRANSACTION when two transactions of the row's customer share bill, store and day", async () => {
@@ -120,7 +121,7 @@ describe('billIdentification STANDARD_FIELDS', () => {
     expect(job.counts).toEqual({ total: 2, valid: 1, rejected: 1, imported: 1, errorCounts: { AMBIGUOUS_TRANSACTION: 1 } });
     expect(codes(rejections)).toEqual([[2, 'AMBIGUOUS_TRANSACTION', 'billNumber']]);
     expect(rejections[0]!.message).toMatch(/90010, 90011/);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 3, tx: 90002, value: '6', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 3, tx: 90002, value: '6', user: 1001 })]);
   });
 
   it("counts only the row's customer's transactions: the same bill, store and day of two customers is not ambiguous", async () => {
@@ -129,7 +130,7 @@ describe('billIdentification STANDARD_FIELDS', () => {
     const { job, rejections } = await runImport(store, standard(), csv);
     expect(job.status).toBe('COMPLETED');
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90016, value: '1', user: 1001 }),
       tv(job.id, { row: 3, tx: 90017, value: '2', user: 1003 }),
     ]);
@@ -143,7 +144,7 @@ describe('billIdentification STANDARD_FIELDS', () => {
     expect(job.counts).toEqual({ total: 2, valid: 1, rejected: 1, imported: 1, errorCounts: { TRANSACTION_CUSTOMER_MISMATCH: 1 } });
     expect(codes(rejections)).toEqual([[2, 'TRANSACTION_CUSTOMER_MISMATCH', 'billNumber']]);
     expect(rejections[0]!.message).toMatch(/customer 1002/);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 3, tx: 90001, value: '6', user: 1002 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 3, tx: 90001, value: '6', user: 1002 })]);
   });
 });
 
@@ -159,7 +160,7 @@ describe('billIdentification LOYALTY_LOG_ID', () => {
       [4, 'TRANSACTION_CUSTOMER_MISMATCH', 'loyaltyLogId'],
     ]);
     expect(rejections[0]!.message).toContain('99999');
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90002, value: '5', user: 1001 }),
       tv(job.id, { row: 5, tx: 90011, value: '3', user: 1001 }),
     ]);
@@ -171,7 +172,7 @@ describe('billIdentification LOYALTY_LOG_ID', () => {
     const { job, rejections } = await runImport(store, byLogId(), csv);
     expect(job.status).toBe('COMPLETED');
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '5', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '5', user: 1001 })]);
   });
 
   it('does not need bill, date or store columns, but fails MISSING_COLUMN without a loyaltyLogId column', async () => {
@@ -183,7 +184,7 @@ describe('billIdentification LOYALTY_LOG_ID', () => {
     expect(job.fileError?.message).toMatch(/"loyaltyLogId"/);
     expect(job.counts).toMatchObject({ total: 0, valid: 0, rejected: 0, imported: 0 });
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
   });
 
   it("does not see another org's transactions, customers or stores", async () => {
@@ -210,8 +211,8 @@ describe('billIdentification LOYALTY_LOG_ID', () => {
       [2, 'TRANSACTION_NOT_FOUND', 'billNumber'],
       [3, 'STORE_NOT_FOUND', 'storeCode'],
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
-    expect(await store.trackerValues('zeta', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'zeta', 11)).toEqual([]);
   });
 });
 
@@ -222,7 +223,7 @@ describe('the tracker and its type', () => {
     const { job, rejections } = await runImport(store, byLogId(), csv);
     expect(job.status).toBe('COMPLETED');
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '4', user: 1001 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(job.id, { row: 2, tx: 90002, value: '4', user: 1001 })]);
   });
 
   it('a LINEITEM tracker keys values by transaction and item: two items of one transaction are both accepted', async () => {
@@ -245,11 +246,11 @@ describe('the tracker and its type', () => {
       [6, 'DUPLICATE_IN_FILE', 'itemId'],
     ]);
     expect(rejections[0]!.message).toMatch(/70003/);
-    expect(await store.trackerValues('acme', 12)).toEqual([
+    expect(await trackerValues(store, 'acme', 12)).toEqual([
       tv(job.id, { row: 2, tx: 90001, item: 70001, value: '1', user: 1002, tracker: 12 }),
       tv(job.id, { row: 3, tx: 90001, item: 70002, value: '2', user: 1002, tracker: 12 }),
     ]);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
   });
 
   it('a LINEITEM tracker finds the item after the bill with STANDARD_FIELDS', async () => {
@@ -258,7 +259,7 @@ describe('the tracker and its type', () => {
     const { job, rejections } = await runImport(store, standard('Items 2025'), csv);
     expect(job.status).toBe('COMPLETED');
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 12)).toEqual([tv(job.id, { row: 2, tx: 90001, item: 70002, value: '9.25', user: 1002, tracker: 12 })]);
+    expect(await trackerValues(store, 'acme', 12)).toEqual([tv(job.id, { row: 2, tx: 90001, item: 70002, value: '9.25', user: 1002, tracker: 12 })]);
   });
 
   it('a LINEITEM tracker fails the job with MISSING_COLUMN when the file has no itemId column', async () => {
@@ -268,7 +269,7 @@ describe('the tracker and its type', () => {
     expect(job.fileError?.code).toBe('MISSING_COLUMN');
     expect(job.fileError?.message).toMatch(/"itemId"/);
     expect(rejections).toEqual([]);
-    expect(await store.trackerValues('acme', 12)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 12)).toEqual([]);
   });
 
   it('a LINEITEM tracker rejects an empty itemId cell with MISSING_VALUE naming the field', async () => {
@@ -278,7 +279,7 @@ describe('the tracker and its type', () => {
     expect(job.counts).toEqual({ total: 2, valid: 1, rejected: 1, imported: 1, errorCounts: { MISSING_VALUE: 1 } });
     expect(codes(rejections)).toEqual([[2, 'MISSING_VALUE', 'itemId']]);
     expect(rejections[0]!.message).toMatch(/Item Id/);
-    expect(await store.trackerValues('acme', 12)).toEqual([tv(job.id, { row: 3, tx: 90001, item: 70001, value: '2', user: 1002, tracker: 12 })]);
+    expect(await trackerValues(store, 'acme', 12)).toEqual([tv(job.id, { row: 3, tx: 90001, item: 70001, value: '2', user: 1002, tracker: 12 })]);
   });
 
   it('names the tracker by id as well as by name', async () => {
@@ -288,7 +289,7 @@ describe('the tracker and its type', () => {
     expect(lineItem.job.fileError?.code).toBe('MISSING_COLUMN');
     const bill = await runImport(store, byLogId(11), lines(BY_LOG_ID, '919876543211,90001,1'));
     expect(bill.job.status).toBe('COMPLETED');
-    expect(await store.trackerValues('acme', 11)).toEqual([tv(bill.job.id, { row: 2, tx: 90001, value: '1', user: 1002 })]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([tv(bill.job.id, { row: 2, tx: 90001, value: '1', user: 1002 })]);
   });
 
   it.each([
@@ -329,7 +330,7 @@ describe('the tracker and its type', () => {
     expect(job.status).toBe('FAILED');
     expect(job.fileError?.code).toBe('INVALID_TEMPLATE');
     expect(job.fileError?.message).toMatch(/POINTS/);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
   });
 });
 
@@ -353,7 +354,7 @@ describe('the tracker window', () => {
     ]);
     expect(rejections[0]!.message).toContain('2024-12-31');
     expect(rejections[1]!.message).toContain('2026-01-01');
-    expect(await store.trackerValues('acme', 11)).toEqual([
+    expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 3, tx: 90020, value: '2', user: 1001 }),
       tv(job.id, { row: 5, tx: 90022, value: '4', user: 1001 }),
       tv(job.id, { row: 6, tx: 90023, value: '5', user: 1001 }),
@@ -372,6 +373,6 @@ describe('the tracker window', () => {
       [2, 'OUTSIDE_TRACKER_WINDOW', 'loyaltyLogId'],
       [4, 'OUTSIDE_TRACKER_WINDOW', 'loyaltyLogId'],
     ]);
-    expect(await store.trackerValues('acme', 15)).toEqual([tv(job.id, { row: 3, tx: 90002, value: '2', user: 1001, tracker: 15 })]);
+    expect(await trackerValues(store, 'acme', 15)).toEqual([tv(job.id, { row: 3, tx: 90002, value: '2', user: 1001, tracker: 15 })]);
   });
 });

@@ -9,11 +9,14 @@ import { enqueueJob, JobQueue } from '../src/jobs/queue.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { openStore } from '../src/store/open.js';
-import { FINAL_STATUSES, type JobRecord, LEASE, type Store } from '../src/store/port.js';
+import { FINAL_STATUSES, type JobRecord } from '../src/domain/jobs.js';
+import { LEASE } from '../src/domain/lease.js';
+import type { Store } from '../src/store/port.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { saveTemplate } from '../src/templates/service.js';
 import { call, readEvents, startTestApi, type TestApi } from './api-helpers.js';
 import { cliJson, ensureBuilt, ON_POSTGRES, pgAdmin, runCli, type StorePlace, startCli, TEST_POSTGRES, tempDir } from './helpers.js';
+import { trackerValuesOfJob } from '../src/profiles/trackers/tracker-values.js';
 
 /**
  * Worker processes (`loyalty-import worker`) over one PostgreSQL database, with real processes of
@@ -121,7 +124,7 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
   const ended = (job: JobRecord) => FINAL_STATUSES.has(job.status);
   async function rowsOf(jobId: string): Promise<number[]> {
     const rows: number[] = [];
-    for await (const page of store.trackerValuesOfJob(jobId)) for (const v of page) rows.push(v.rowNumber);
+    for await (const page of trackerValuesOfJob(store, jobId)) for (const v of page) rows.push(v.rowNumber);
     return rows;
   }
   /** The job's rows are written once each: as many values as imported rows, no row twice. */

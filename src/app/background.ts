@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sweepExpiredFiles } from '../jobs/files.js';
 import { runJobInThread } from '../jobs/run-in-thread.js';
-import type { JobRecord } from '../store/port.js';
+import type { JobRecord } from '../domain/jobs.js';
 import type { AppContext } from './context.js';
 
 /**

@@ -1,5 +1,6 @@
 import { maxFileBytes as maxFileBytesFromEnv } from '../jobs/files.js';
-import type { Org, Store } from '../store/port.js';
+import type { Org } from '../domain/org.js';
+import type { Store } from '../store/port.js';
 import { AppError } from './errors.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { JobRecord, Store } from '../store/port.js';
+import type { JobRecord } from '../domain/jobs.js';
+import type { Store } from '../store/port.js';
 import { AppError } from './errors.js';
 
 /**

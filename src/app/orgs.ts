@@ -1,5 +1,8 @@
 import { loadReferenceData } from '../org/reference-data.js';
-import { GROUP_KEY_KINDS, type Org, type Program, type Promotion, type Tracker } from '../store/port.js';
+import { GROUP_KEY_KINDS } from '../domain/customers.js';
+import type { Org } from '../domain/org.js';
+import type { Program, Promotion } from '../domain/programs.js';
+import type { Tracker } from '../domain/trackers.js';
 import { type AppContext, requireOrg } from './context.js';
 import { AppError } from './errors.js';
 import type { Caller } from './keys.js';

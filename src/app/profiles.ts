@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROFILES } from '../profiles/registry.js';
+import { registeredProfiles } from '../profiles/registry.js';
 
 /** A profile as a form shows it: its fields and its configuration's JSON Schema. */
 export interface ProfileInfo {
@@ -11,7 +11,7 @@ export interface ProfileInfo {
 
 /** Every import profile, from the registry. */
 export function listProfiles(): ProfileInfo[] {
-  return Object.values(PROFILES).map((p) => ({
+  return registeredProfiles().map((p) => ({
     key: p.key,
     label: p.label,
     fields: p.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, aliases: [...f.aliases] })),

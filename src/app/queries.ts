@@ -1,5 +1,6 @@
 import { type Balance, balances } from '../ledger/balances.js';
-import type { StoredLedgerEntry, StoredTrackerValue } from '../store/port.js';
+import { ledger, type StoredLedgerEntry } from '../profiles/customer-promotion/ledger.js';
+import { type StoredTrackerValue, trackerValues } from '../profiles/trackers/tracker-values.js';
 import { type AppContext, requireOrg } from './context.js';
 import { AppError } from './errors.js';
 import { page } from './paging.js';
@@ -14,7 +15,7 @@ export async function trackerValuesPage(
   await requireOrg(ctx, orgId);
   const found = (await ctx.store.listTrackers(orgId)).find((t) => t.name === tracker || String(t.id) === tracker);
   if (!found) throw new AppError('NOT_FOUND', `Org "${orgId}" has no tracker "${tracker}"; GET /api/orgs/${orgId} lists its trackers`);
-  const { items, nextCursor } = page(await ctx.store.trackerValues(orgId, found.id), query.limit, query.cursor);
+  const { items, nextCursor } = page(await trackerValues(ctx.store, orgId, found.id), query.limit, query.cursor);
   return { values: items, nextCursor };
 }
 
@@ -25,7 +26,7 @@ export async function ledgerPage(
   query: { customer?: number; group?: number; promotion?: string; limit?: number; cursor?: string },
 ): Promise<{ entries: StoredLedgerEntry[]; balances: Balance[]; nextCursor: string | null }> {
   await requireOrg(ctx, orgId);
-  const entries = await ctx.store.ledger({ orgId, userId: query.customer, groupId: query.group, promotionIdentifier: query.promotion });
+  const entries = await ledger(ctx.store, { orgId, userId: query.customer, groupId: query.group, promotionIdentifier: query.promotion });
   const { items, nextCursor } = page(entries, query.limit, query.cursor);
   return { entries: items, balances: balances(entries), nextCursor };
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sweepExpiredFiles } from '../jobs/files.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { FINAL_STATUSES } from '../store/port.js';
+import { FINAL_STATUSES } from '../domain/jobs.js';
 import type { JobEvent, JobRunner } from './background.js';
 import type { AppContext } from './context.js';
 

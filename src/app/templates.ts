@@ -1,4 +1,4 @@
-import type { TemplateVersionRecord } from '../store/port.js';
+import type { TemplateVersionRecord } from '../domain/templates.js';
 import { saveTemplate } from '../templates/service.js';
 import { type AppContext, requireOrg } from './context.js';
 import { AppError } from './errors.js';

@@ -19,8 +19,12 @@ import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
 import { balances } from '../ledger/balances.js';
 import { loadReferenceData } from '../org/reference-data.js';
+import { ledger } from '../profiles/customer-promotion/ledger.js';
+import { trackerValues } from '../profiles/trackers/tracker-values.js';
 import { DEFAULT_DB, openStore, storeLocation } from '../store/open.js';
-import { FINAL_STATUSES, JOB_STATUSES, type JobRecord, type JobStatus, type Org, type Store } from '../store/port.js';
+import { FINAL_STATUSES, JOB_STATUSES, type JobRecord, type JobStatus } from '../domain/jobs.js';
+import type { Org } from '../domain/org.js';
+import type { Store } from '../store/port.js';
 import { saveTemplate } from '../templates/service.js';
 import { type ProgressMode, progressIntervalMs, progressReporter, shortJobId } from './progress.js';
 import { REFERENCE_DATA_MAX_BYTES, readJsonFile, TEMPLATE_MAX_BYTES } from './read-json.js';
@@ -487,7 +491,7 @@ program
       const trackers = await store.listTrackers(opts.org);
       const tracker = trackers.find((t) => t.name === opts.tracker || String(t.id) === opts.tracker);
       if (!tracker) throw new AppError('NOT_FOUND', `Org "${opts.org}" has no tracker "${opts.tracker}"; its trackers are ${trackers.map((t) => `"${t.name}" (${t.id})`).join(', ') || 'none'}`);
-      const values = await store.trackerValues(opts.org, tracker.id);
+      const values = await trackerValues(store, opts.org, tracker.id);
       print(g, values, () => table(values as unknown as Array<Record<string, unknown>>, ['loyaltyLogId', 'itemId', 'userId', 'groupId', 'value', 'jobId', 'rowNumber']));
     }),
   );
@@ -505,7 +509,7 @@ program
     const groupId = opts.group === undefined ? undefined : positiveInteger(opts.group, '--group');
     return withStore(cmd, async (store, g) => {
       await requireOrg(store, opts.org);
-      const entries = await store.ledger({ orgId: opts.org, userId, groupId, promotionIdentifier: opts.promotion });
+      const entries = await ledger(store, { orgId: opts.org, userId, groupId, promotionIdentifier: opts.promotion });
       const totals = balances(entries);
       print(g, { entries, balances: totals }, () =>
         [
@@ -559,7 +563,7 @@ program
       // leaving a FAILED job behind.
       const earlier = await importOfFile(store, 'demo', bonus.id, bonus.version, bonusFile);
       const awarded = earlier ?? (await runJob(store, (await createJob(store, { orgId: 'demo', template: bonus.id, filePath: bonusFile })).id));
-      const ledger = await store.ledger({ orgId: 'demo', promotionIdentifier: bonus.promotionIdentifier ?? undefined });
+      const ledgerEntries = await ledger(store, { orgId: 'demo', promotionIdentifier: bonus.promotionIdentifier ?? undefined });
       if (earlier) {
         say(`6. Customer Promotion "${bonus.name}" (promotion ${bonus.promotionIdentifier}): this points file was imported by job ${earlier.id} on an earlier run`);
         say(`   (${earlier.counts.imported} awards); importing it again is refused as DUPLICATE_FILE, so no point is awarded twice. See for yourself:`);
@@ -567,7 +571,7 @@ program
       } else if (!awarded.fileError) {
         say(`6. Customer Promotion "${bonus.name}" (promotion ${bonus.promotionIdentifier}): ${awarded.counts.imported} awards, ${awarded.counts.rejected} rows rejected`);
       }
-      say(`   the ledger holds ${ledger.length} entries of this promotion: \`loyalty-import ledger --org demo --promotion ${bonus.promotionIdentifier}\``);
+      say(`   the ledger holds ${ledgerEntries.length} entries of this promotion: \`loyalty-import ledger --org demo --promotion ${bonus.promotionIdentifier}\``);
       if (!earlier) {
         say('   Run the demo again: the tracker rows come back ALREADY_TRACKED and the points file is not');
         say('   imported twice, because no row is ever written twice.');

@@ -3,8 +3,8 @@ import type { FileErrorCode, RowErrorCode } from '../core/error-codes.js';
 import type { FieldType } from '../core/fields.js';
 import type { CUSTOMER_PROMOTION_FIELDS } from '../profiles/customer-promotion/definition.js';
 import type { TRACKER_FIELDS } from '../profiles/trackers/definition.js';
-import type { ProfileKey } from '../profiles/types.js';
-import type { JobStatus } from '../store/port.js';
+import type { ProfileKey } from '../profiles/registry.js';
+import type { JobStatus } from '../domain/jobs.js';
 
 /**
  * What the reference in docs/reference says about each thing the code declares, written once.

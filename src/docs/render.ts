@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { APP_ERRORS } from '../app/errors.js';
 import { FILE_ERROR_CODES, ROW_ERROR_CODES } from '../core/error-codes.js';
 import { referenceDataSchema } from '../org/reference-data.js';
-import { PROFILES } from '../profiles/registry.js';
-import { PROFILE_KEYS, type ProfileKey } from '../profiles/types.js';
-import { JOB_STATUSES } from '../store/port.js';
+import { PROFILE_KEYS, PROFILES, type ProfileKey } from '../profiles/registry.js';
+import { JOB_STATUSES } from '../domain/jobs.js';
 import { templateSchema } from '../templates/schema.js';
 import {
   APP_ERROR_EXPLANATIONS,

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JobEvent, JobRunner } from '../app/background.js';
 import type { AppContext } from '../app/context.js';
 import { jobDocument } from '../app/jobs.js';
-import { FINAL_STATUSES as ENDED, type JobRecord } from '../store/port.js';
+import { FINAL_STATUSES as ENDED, type JobRecord } from '../domain/jobs.js';
 
 /** How often a stream looks at the store, for a job another process runs. */
 const POLL_MS = 1000;

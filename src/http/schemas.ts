@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JobDocument } from '../app/jobs.js';
-import { JOB_STATUSES } from '../store/port.js';
+import { JOB_STATUSES } from '../domain/jobs.js';
 
 /**
  * The JSON shapes of the API (spec: api.md, cli.md "JSON shapes"), as zod schemas: they validate

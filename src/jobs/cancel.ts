@@ -1,7 +1,9 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { JobConflictError } from '../store/job-conflict-error.js';
-import { FINAL_STATUSES, type JobRecord, LEASE, runnerIsGone, type Store } from '../store/port.js';
+import { FINAL_STATUSES, type JobRecord } from '../domain/jobs.js';
+import { LEASE, runnerIsGone } from '../domain/lease.js';
+import type { Store } from '../store/port.js';
 import { releaseJobFile } from './files.js';
 
 /**

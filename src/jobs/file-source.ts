@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
-import type { JobRecord, Store } from '../store/port.js';
+import type { JobRecord } from '../domain/jobs.js';
+import type { Store } from '../store/port.js';
 
 const READ_CHUNK = 1 << 20;
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FileError } from '../core/error-codes.js';
-import type { Store, StoredFile } from '../store/port.js';
+import type { StoredFile } from '../domain/files.js';
+import type { Store } from '../store/port.js';
 import { sha256 } from './file-source.js';
 
 /**

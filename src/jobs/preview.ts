@@ -5,7 +5,8 @@ import { FileError } from '../core/error-codes.js';
 import { createRowParser } from '../core/row-parser.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ParsedRow } from '../profiles/types.js';
-import type { Org, Store } from '../store/port.js';
+import type { Org } from '../domain/org.js';
+import type { Store } from '../store/port.js';
 import { type TemplateBody, templateIssue } from '../templates/schema.js';
 import { csvOptions } from './runner.js';
 

@@ -7,8 +7,8 @@ import Papa from 'papaparse';
 import { guardCell } from '../core/csv-cell.js';
 import { errorReportRows, successReportRow } from '../core/report-rows.js';
 import { profileOf } from '../profiles/registry.js';
-import type { ProfileKey } from '../profiles/types.js';
-import type { JobRecord, Store } from '../store/port.js';
+import type { JobRecord } from '../domain/jobs.js';
+import type { Store } from '../store/port.js';
 import { templateSchema } from '../templates/schema.js';
 
 /**
@@ -46,7 +46,7 @@ export async function* errorReportCsv(store: Store, job: JobRecord): AsyncGenera
 
 /** The success report of a job as CSV text, in pieces (without the byte-order mark); returns its row count. */
 export async function* successReportCsv(store: Store, job: JobRecord): AsyncGenerator<string, number> {
-  const report = profileOf(job.profile as ProfileKey).successReport;
+  const report = profileOf(job.profile).successReport;
   yield `${Papa.unparse([report.columns.map(guardCell)])}\r\n`;
   let count = 0;
   if (!job.dryRun) {

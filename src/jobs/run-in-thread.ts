@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { JobRecord } from '../store/port.js';
+import type { JobRecord } from '../domain/jobs.js';
 import type { PhaseTimes } from './phases.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import { JobRequestError, type RunOptions } from './runner.js';

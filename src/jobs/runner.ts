@@ -10,7 +10,10 @@ import { createRowParser } from '../core/row-parser.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ParsedRow, PreparedProfile } from '../profiles/types.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
-import { FINAL_STATUSES, type JobCounts, type JobRecord, LEASE, type Rejection, runnerIsGone, type Store, type StoredFile } from '../store/port.js';
+import type { StoredFile } from '../domain/files.js';
+import { FINAL_STATUSES, type JobCounts, type JobRecord, type Rejection } from '../domain/jobs.js';
+import { LEASE, runnerIsGone } from '../domain/lease.js';
+import type { Store } from '../store/port.js';
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
 import { jobFileBytes, sha256 } from './file-source.js';
 import { copyIntoStore, maxFileBytes, megabytes, releaseJobFile } from './files.js';
@@ -379,12 +382,14 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   let lastRow = job.checkpointRow;
 
   // Chunk N+1's lookups of reference data start before chunk N is resolved and committed, so
-  // that a store that can read in parallel (a reader thread, a connection pool) overlaps them.
+  // that a store that can read in parallel (a reader thread, a connection pool) overlaps them;
+  // unless the profile's lookups must see chunk N's writes: then they start once it committed.
+  const ahead = prepared.prefetchAhead ?? true;
   interface Chunk {
     rows: ParsedRow[];
     rejections: Rejection[];
     lastRow: number;
-    lookups: Promise<unknown>;
+    lookups: Promise<unknown> | null;
   }
   let inflight: Chunk | null = null;
 
@@ -393,7 +398,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     // Resolved even when empty: a chunk's writes may carry more than rows (the promotion a
     // Customer Promotion import creates with its first chunk, whatever that chunk holds).
     clock.lap('other');
-    const lookups = await chunk.lookups;
+    const lookups = await (chunk.lookups ?? prepared.prefetch(chunk.rows));
     clock.lap('lookups');
     clock.inRules = true;
     const result = await prepared.resolve(chunk.rows, lookups);
@@ -411,7 +416,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
       checkpointRow: chunk.lastRow,
       counts,
       rejections: rejected,
-      writes: job.dryRun ? { kind: 'none' } : result.writes,
+      writes: job.dryRun ? [] : result.writes,
     });
     clock.lap('writes');
     await store.checkAlive();
@@ -420,9 +425,9 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
 
   const cut = async () => {
     clock.lap('parse');
-    const next: Chunk = { rows, rejections, lastRow, lookups: prepared.prefetch(rows) };
+    const next: Chunk = { rows, rejections, lastRow, lookups: ahead ? prepared.prefetch(rows) : null };
     // Its failure surfaces when the chunk is finished; until then it must not count as unhandled.
-    next.lookups.catch(() => undefined);
+    next.lookups?.catch(() => undefined);
     clock.lap('lookups');
     rows = [];
     rejections = [];

@@ -1,4 +1,4 @@
-import type { JobRecord } from '../store/port.js';
+import type { JobRecord } from '../domain/jobs.js';
 
 /** The job summary of `import --json` and `job show --json` (spec: cli.md, "JSON shapes"). */
 export interface JobSummary {

@@ -1,7 +1,8 @@
 import { makeWorkerUtils, run, type Runner, type Task } from 'graphile-worker';
 import pg from 'pg';
 import { JobConflictError } from '../store/job-conflict-error.js';
-import { FINAL_STATUSES, LEASE } from '../store/port.js';
+import { FINAL_STATUSES } from '../domain/jobs.js';
+import { LEASE } from '../domain/lease.js';
 import { migrateQueue, quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
 import { runJobInThread } from './run-in-thread.js';
 import { JobRequestError } from './runner.js';

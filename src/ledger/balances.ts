@@ -1,5 +1,5 @@
 import { sum } from '../core/decimal.js';
-import type { StoredLedgerEntry } from '../store/port.js';
+import type { StoredLedgerEntry } from '../profiles/customer-promotion/ledger.js';
 
 export interface Balance {
   userId: number | null;

@@ -3,7 +3,10 @@ import { parseDecimal } from '../core/decimal.js';
 import { localDate, parseIsoDate } from '../core/date-format.js';
 import { isKnownCountry } from '../core/phone.js';
 import { isValidZone } from '../core/timezone.js';
-import { EXPIRY_KINDS, type ReferenceData, type Store, TRACKER_TYPES } from '../store/port.js';
+import { EXPIRY_KINDS } from '../domain/programs.js';
+import type { ReferenceData } from '../domain/reference-data.js';
+import { TRACKER_TYPES } from '../domain/trackers.js';
+import type { Store } from '../store/port.js';
 import { ReferenceDataError } from '../store/reference-data-error.js';
 
 /**

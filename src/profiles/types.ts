@@ -1,15 +1,16 @@
+import type { Migration } from 'kysely';
 import type { z } from 'zod';
 import type { FieldDefinition, ParsedRow } from '../core/fields.js';
 import type { RowIssue } from '../core/error-codes.js';
-import type { ChunkWrites, Org, Store } from '../store/port.js';
+import type { Org } from '../domain/org.js';
+import type { ChunkWrites, Store } from '../store/port.js';
+import type { TableDeclaration } from '../store/tables.js';
 
 /**
  * What a profile is: fields and configuration declared as data, plus the rules data cannot
- * express (`prepare` → `resolve`). The engine knows nothing else about any profile.
+ * express (`prepare` → `resolve`), the tables it writes and the reads of its success report.
+ * The engine and the store know nothing else about any profile.
  */
-
-export const PROFILE_KEYS = ['TRACKERS', 'CUSTOMER_PROMOTION'] as const;
-export type ProfileKey = (typeof PROFILE_KEYS)[number];
 
 export type { FieldDefinition, FieldType, FieldValue, ParsedRow } from '../core/fields.js';
 
@@ -43,11 +44,18 @@ export interface PreparedProfile<P = unknown> {
   optionalFields: string[];
   /**
    * A chunk's lookups of reference data (customers, groups, transactions), one per kind of key.
-   * The engine runs them ahead, while the previous chunk is resolved and committed: they see
-   * every chunk committed before that one, and a profile that looks up its own earlier writes
-   * keeps the previous chunk's in memory until the next `resolve`.
+   * The engine runs them ahead (see `prefetchAhead`), while the previous chunk is resolved and
+   * committed: they see every chunk committed before that one, and a profile that looks up its
+   * own earlier writes keeps the previous chunk's in memory until the next `resolve`, or runs
+   * its lookups after the commit instead.
    */
   prefetch(rows: ParsedRow[]): Promise<P>;
+  /**
+   * Whether the engine may run a chunk's `prefetch` ahead, before the previous chunk has
+   * committed (the default). A profile whose lookups must see the previous chunk's writes sets
+   * it false: each chunk's prefetch then starts once the chunk before it has committed.
+   */
+  prefetchAhead?: boolean;
   /** Applies the profile's rules to a chunk, given its prefetched reference data. */
   resolve(rows: ParsedRow[], prefetched: P): Promise<ChunkResult>;
 }
@@ -58,7 +66,8 @@ export interface SuccessReport {
 }
 
 export interface ProfileDefinition<C = unknown> {
-  key: ProfileKey;
+  /** Upper case, as templates name it (`TRACKERS`). */
+  key: string;
   label: string;
   fields: readonly FieldDefinition[];
   /** The profile's `config` in a template, shared keys included; strict. */
@@ -75,4 +84,11 @@ export interface ProfileDefinition<C = unknown> {
    */
   prepare(ctx: PrepareContext<C>): Promise<PreparedProfile>;
   successReport: SuccessReport;
+  /** The tables its chunks write (`ChunkResult.writes`), declared as data. */
+  tables: readonly TableDeclaration[];
+  /**
+   * The migrations that make its tables, by name in the order they run; the store runs them
+   * after its own, as `<key>/<name>`. Names once released never change.
+   */
+  migrations: Readonly<Record<string, Migration>>;
 }

@@ -1,10 +1,21 @@
 import type { FileBytes } from './file-bytes.js';
-import type { RowErrorCode } from '../core/error-codes.js';
 import type { CustomerKeyKind } from '../core/identifiers.js';
+import type { ApiKeyRecord } from '../domain/api-keys.js';
+import type { CustomerMatch, GroupKeyKind, GroupMatch, Key } from '../domain/customers.js';
+import type { StoredFile } from '../domain/files.js';
+import type { JobCounts, JobPatch, JobRecord, JobStatus, NewJob, Rejection } from '../domain/jobs.js';
+import type { Org, StoreRecord, TillRecord } from '../domain/org.js';
+import type { Program, Promotion } from '../domain/programs.js';
+import type { ExistingReferences, ReferenceData } from '../domain/reference-data.js';
+import type { TemplateVersionRecord } from '../domain/templates.js';
+import type { Tracker } from '../domain/trackers.js';
+import type { LineItemRecord, TransactionRecord } from '../domain/transactions.js';
+import type { ColumnOf, RowOf, TableDeclaration, TableWrite } from './tables.js';
 
 /**
- * The storage port: the subset of a database the product needs, in the domain's words.
- * Adapters (SQLite, PostgreSQL) implement it; nothing above this file imports a driver.
+ * The storage port: the subset of a database the product needs, in the domain's words (the
+ * records themselves are in src/domain). Adapters (SQLite, PostgreSQL) implement it; nothing
+ * above this file imports a driver.
  *
  * Glossary: an *org* owns everything; a *template* is a saved mapping + configuration, in
  * versions; a *job* runs one file through one template version; a *chunk* is a run of rows
@@ -12,302 +23,11 @@ import type { CustomerKeyKind } from '../core/identifiers.js';
  * exactly after the last committed chunk.
  */
 
-export interface Org {
-  id: string;
-  name: string;
-  baseCountry: string;
-  timezone: string;
-}
-
-export interface StoreRecord {
-  code: string;
-  externalId: string | null;
-  name: string | null;
-}
-
-export interface TillRecord {
-  code: string;
-  storeCode: string;
-}
-
-export const TRACKER_TYPES = ['BILL', 'LINEITEM', 'POINTS', 'VISITS'] as const;
-export type TrackerType = (typeof TRACKER_TYPES)[number];
-
-export interface Tracker {
-  id: number;
-  name: string;
-  type: TrackerType;
-  windowStart: string;
-  windowEnd: string;
-}
-
-export const EXPIRY_KINDS = ['AFTER_DAYS', 'END_OF_MONTH_AFTER', 'FIXED_DATE', 'NEVER'] as const;
-export type ExpiryKind = (typeof EXPIRY_KINDS)[number];
-
-export interface ExpiryStrategy {
-  id: number;
-  name: string;
-  kind: ExpiryKind;
-  days: number | null;
-  months: number | null;
-  date: string | null;
-}
-
-export interface Program {
-  id: number;
-  name: string;
-  isDefault: boolean;
-  expiryStrategies: ExpiryStrategy[];
-}
-
-export interface Promotion {
-  identifier: string;
-  name: string;
-  programId: number;
-}
-
-export const GROUP_KEY_KINDS = [
-  'GROUP_ID',
-  'EXTERNAL_ID',
-  'PRIMARY_USER_ID',
-  'PRIMARY_USER_MOBILE',
-  'PRIMARY_USER_EMAIL',
-  'PRIMARY_USER_EXTERNAL_ID',
-  'PRIMARY_USER_CARD_NO',
-] as const;
-export type GroupKeyKind = (typeof GROUP_KEY_KINDS)[number];
-
-export type Key = string | number;
-
-export interface CustomerMatch {
-  key: Key;
-  userId: number;
-  groupId: number | null;
-}
-
-export interface GroupMatch {
-  key: Key;
-  groupId: number;
-}
-
-export interface TransactionRecord {
-  loyaltyLogId: number;
-  billNumber: string;
-  localDate: string;
-  storeCode: string;
-  userId: number;
-  groupId: number | null;
-}
-
-export interface LineItemRecord {
-  itemId: number;
-  loyaltyLogId: number;
-}
-
-export interface TrackedValueKey {
-  loyaltyLogId: number;
-  itemId: number | null;
-  jobId: string;
-}
-
-export interface TrackerValueRow {
-  trackerId: number;
-  loyaltyLogId: number;
-  itemId: number | null;
-  value: string;
-  userId: number | null;
-  groupId: number | null;
-  rowNumber: number;
-}
-
-export interface StoredTrackerValue extends TrackerValueRow {
-  jobId: string;
-}
-
-export interface LedgerRow {
-  rowNumber: number;
-  userId: number | null;
-  groupId: number | null;
-  points: string;
-  promotionIdentifier: string;
-  programId: number;
-  storeCode: string;
-  tillCode: string | null;
-  issuedAt: string;
-  expiresAt: string | null;
-}
-
-export interface StoredLedgerEntry extends LedgerRow {
-  jobId: string;
-  promotionName: string;
-}
-
-export interface LedgerFilter {
-  orgId: string;
-  userId?: number;
-  groupId?: number;
-  promotionIdentifier?: string;
-}
-
-export interface TemplateVersionRecord {
-  id: string;
-  orgId: string;
-  name: string;
-  profile: string;
-  version: number;
-  /** The template's JSON form, as saved. */
-  body: unknown;
-  promotionIdentifier: string | null;
-  createdAt: string;
-}
-
-export const JOB_STATUSES = [
-  'QUEUED',
-  'VALIDATING',
-  'VALIDATED',
-  'IMPORTING',
-  'COMPLETED',
-  'COMPLETED_WITH_ERRORS',
-  'FAILED',
-  'CANCELLED',
-  'INTERRUPTED',
-] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
-export interface JobCounts {
-  total: number;
-  valid: number;
-  rejected: number;
-  imported: number;
-  errorCounts: Partial<Record<RowErrorCode, number>>;
-}
-
-export interface JobRecord {
-  id: string;
-  orgId: string;
-  templateId: string;
-  templateVersion: number;
-  profile: string;
-  dryRun: boolean;
-  allowDuplicate: boolean;
-  status: JobStatus;
-  filePath: string;
-  fileName: string;
-  fileSha256: string | null;
-  fileSize: number;
-  header: string[] | null;
-  autoMapped: Record<string, string> | null;
-  rowsKnown: number | null;
-  /** The last row number whose outcome is committed; a resumed job reads on after it. */
-  checkpointRow: number;
-  counts: JobCounts;
-  fileError: { code: string; message: string } | null;
-  promotionIdentifier: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** The job's own copy of its file (see `StoredFile`); null for jobs made before copies. */
-  fileId: string | null;
-  /** The job whose rejected rows, fixed, this job imports. */
-  sourceJobId: string | null;
-  /** Who runs the job (`host:pid:thread`), while it runs: the lease. */
-  runner: string | null;
-  /** The runner's last sign of life; a lease older than `LEASE.staleMs` is lost. */
-  heartbeatAt: string | null;
-  /** A cancel was asked while the job ran: its runner stops at the next chunk boundary. */
-  cancelRequested: boolean;
-  /** Handed to the worker processes (src/jobs/queue.ts): a worker takes it up again when its runner is lost. */
-  queued?: boolean;
-}
-
-export type NewJob = Pick<
-  JobRecord,
-  'id' | 'orgId' | 'templateId' | 'templateVersion' | 'profile' | 'dryRun' | 'allowDuplicate' | 'filePath' | 'fileName' | 'fileSize' | 'createdAt'
-> &
-  Partial<Pick<JobRecord, 'fileId' | 'sourceJobId'>>;
-
-export type JobPatch = Partial<
-  Pick<
-    JobRecord,
-    | 'status'
-    | 'fileSha256'
-    | 'header'
-    | 'autoMapped'
-    | 'rowsKnown'
-    | 'fileError'
-    | 'promotionIdentifier'
-    | 'startedAt'
-    | 'finishedAt'
-    | 'counts'
-    | 'checkpointRow'
-    | 'runner'
-    | 'heartbeatAt'
-  >
->;
-
-/** States a job never leaves. */
-export const FINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['VALIDATED', 'COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCELLED']);
-
-/** States of a job that a runner holds. */
-export const RUNNING_STATUSES: ReadonlySet<JobStatus> = new Set(['VALIDATING', 'IMPORTING']);
-
 /**
- * The lease a runner holds on a job: it writes a heartbeat every `heartbeatMs`; a running job
- * whose heartbeat is older than `staleMs` has lost its runner (killed, or its machine gone) and is
- * shown, and may be resumed, as INTERRUPTED. The environment may shorten both (for tests).
+ * What a chunk writes besides its rejections: rows for tables a profile declared (see
+ * tables.ts), which every adapter writes without knowing the profile. None in a dry run.
  */
-export const LEASE = {
-  heartbeatMs: Number(process.env.LOYALTY_HEARTBEAT_MS) || 5_000,
-  staleMs: Number(process.env.LOYALTY_LEASE_STALE_MS) || 20_000,
-};
-
-/**
- * Whether a runner (`host:pid:thread`) is known to be gone: a process of this machine that no
- * longer exists. A runner of another machine is judged by its heartbeat alone.
- */
-export function runnerIsGone(runner: string | null, hostname: string): boolean {
-  if (runner === null) return true;
-  const [host, pid] = runner.split(':');
-  if (host !== hostname || !pid || Number(pid) === process.pid) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    // EPERM: it exists, and belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-/**
- * A file in the store's file storage: an upload, or the copy a job takes of the file it was
- * given. `origin` says which: a job's copy goes when its job ends; an upload stays for later jobs
- * (a dry run, then its import) until it expires.
- */
-export interface StoredFile {
-  id: string;
-  orgId: string;
-  name: string;
-  bytes: number;
-  sha256: string;
-  path: string;
-  origin: 'upload' | 'job';
-  createdAt: string;
-}
-
-export interface Rejection {
-  rowNumber: number;
-  code: RowErrorCode;
-  field: string | null;
-  value: string | null;
-  message: string;
-  cells: string[];
-}
-
-/** What a chunk writes besides its rejections. */
-export type ChunkWrites =
-  | { kind: 'trackerValues'; orgId: string; rows: TrackerValueRow[] }
-  | { kind: 'ledger'; orgId: string; rows: LedgerRow[]; promotion: Promotion | null }
-  | { kind: 'none' };
+export type ChunkWrites = readonly TableWrite[];
 
 /** One chunk's outcome, committed atomically with the job's checkpoint and counts. */
 export interface ChunkCommit {
@@ -316,42 +36,6 @@ export interface ChunkCommit {
   counts: JobCounts;
   rejections: Rejection[];
   writes: ChunkWrites;
-}
-
-/** The reference-data file, checked and normalised (see org/reference-data.ts). */
-export interface ReferenceData {
-  org: Org;
-  stores: Array<StoreRecord & { tills: string[] }>;
-  customers: Array<{
-    userId: number;
-    mobile: string | null;
-    email: string | null;
-    externalId: string | null;
-    cards: Array<{ number: string; externalId: string | null }>;
-  }>;
-  userGroups: Array<{ groupId: number; externalId: string | null; primaryUserId: number; memberUserIds: number[] }>;
-  transactions: Array<{
-    loyaltyLogId: number;
-    billNumber: string;
-    date: string;
-    localDate: string;
-    storeCode: string;
-    userId: number;
-    groupId: number | null;
-    amount: string;
-    lineItems: Array<{ itemId: number; sku: string | null; amount: string | null; qty: number | null }>;
-  }>;
-  trackers: Tracker[];
-  programs: Program[];
-  promotions: Promotion[];
-}
-
-/** Entities that a reference-data file names but does not contain, found in the store. */
-export interface ExistingReferences {
-  customers: Map<number, { groupId: number | null }>;
-  stores: Set<string>;
-  programs: Set<number>;
-  groups: Set<number>;
 }
 
 /** Lookups that resolve a chunk of rows: one call per kind of key per chunk. */
@@ -367,7 +51,8 @@ export interface LookupStore {
   findTransactionsById(orgId: string, loyaltyLogIds: number[]): Promise<TransactionRecord[]>;
   findTransactionsByBill(orgId: string, billNumbers: string[]): Promise<TransactionRecord[]>;
   findLineItems(orgId: string, itemIds: number[]): Promise<LineItemRecord[]>;
-  findTrackedValues(orgId: string, trackerId: number, loyaltyLogIds: number[]): Promise<TrackedValueKey[]>;
+  /** The org's promotions, by identifier: what a template form offers. */
+  listPromotions(orgId: string): Promise<Promotion[]>;
 }
 
 export interface ReferenceStore {
@@ -421,10 +106,10 @@ export interface JobStore {
   requestCancel(jobId: string, now: string, staleBefore: string): Promise<JobRecord | null>;
   /** The job's rejections in row order, in pages. */
   rejections(jobId: string): AsyncIterable<Rejection[]>;
-  trackerValuesOfJob(jobId: string): AsyncIterable<StoredTrackerValue[]>;
-  ledgerOfJob(jobId: string): AsyncIterable<StoredLedgerEntry[]>;
   /** Jobs whose id begins with `prefix` (of `orgId` only, when given), newest first, at most `limit`. */
   findJobsByIdPrefix(prefix: string, orgId?: string, limit?: number): Promise<JobRecord[]>;
+  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
+  jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
 }
 
 /** The records of the files kept in the store's file storage, and their bytes. */
@@ -439,19 +124,25 @@ export interface FileStore {
   expiredFiles(before: string): Promise<StoredFile[]>;
 }
 
-export interface QueryStore {
-  trackerValues(orgId: string, trackerId: number): Promise<StoredTrackerValue[]>;
-  ledger(filter: LedgerFilter): Promise<StoredLedgerEntry[]>;
-}
-
-/** An org key of the HTTP API: its hash only, never the key. */
-export interface ApiKeyRecord {
-  id: string;
-  orgId: string;
-  keyHash: string;
-  label: string | null;
-  createdAt: string;
-  revokedAt: string | null;
+/**
+ * Reads of the rows of a declared table (see tables.ts): what a profile builds its lookups, its
+ * success report and its queries on. `where` keeps rows whose columns equal the values given
+ * (a column given as undefined is not a condition).
+ */
+export interface RowStore {
+  /**
+   * A chunk's lookup: the `select`ed columns of the rows whose `column` is one of `keys`, one
+   * short statement per slice of keys. It runs where the store runs lookups of reference data
+   * (a SQLite store's reader thread), so it need not see this connection's latest commit.
+   */
+  findRows<T extends TableDeclaration, S extends ColumnOf<T>>(
+    table: T,
+    query: { where: Partial<RowOf<T>>; column: ColumnOf<T>; keys: ReadonlyArray<string | number>; select: readonly S[] },
+  ): Promise<Array<Pick<RowOf<T>, S>>>;
+  /** The rows, ordered by `orderBy`. */
+  selectRows<T extends TableDeclaration>(table: T, query: { where: Partial<RowOf<T>>; orderBy: ReadonlyArray<ColumnOf<T>> }): Promise<Array<RowOf<T>>>;
+  /** The rows in pages, in the order of `by`: an integer column unique among them (a job's row number). */
+  rowPages<T extends TableDeclaration>(table: T, query: { where: Partial<RowOf<T>>; by: ColumnOf<T> }): AsyncIterable<Array<RowOf<T>>>;
 }
 
 export interface ApiKeyStore {
@@ -462,14 +153,10 @@ export interface ApiKeyStore {
   listApiKeys(orgId: string): Promise<ApiKeyRecord[]>;
   /** Marks the org's key revoked; false when the org has no such key. */
   revokeApiKey(orgId: string, keyId: string, at: string): Promise<boolean>;
-  /** The org's promotions, by identifier: what a template form offers. */
-  listPromotions(orgId: string): Promise<Promotion[]>;
-  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
-  jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
 }
 
 /** Everything the product stores. */
-export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, QueryStore, ApiKeyStore {
+export interface Store extends LookupStore, ReferenceStore, TemplateStore, JobStore, FileStore, RowStore, ApiKeyStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Throws `StoreLostError` when the store is gone (a SQLite file removed while a job ran). */
   checkAlive(): Promise<void>;

@@ -1,7 +1,8 @@
 
 
 /**
- * The tables, as Kysely sees them. Decimals are TEXT (exact strings); flags are integers 0/1 so
+ * The store's own tables, as Kysely sees them; the tables of profiles are declared by each
+ * profile (see tables.ts). Decimals are TEXT (exact strings); flags are integers 0/1 so
  * that one schema serves SQLite and PostgreSQL; times are ISO 8601 strings with an offset.
  */
 export interface Database {
@@ -31,17 +32,6 @@ export interface Database {
   };
   line_items: { org_id: string; item_id: number; loyalty_log_id: number; sku: string | null; amount: string | null; qty: number | null };
   trackers: { org_id: string; id: number; name: string; type: string; window_start: string; window_end: string };
-  tracker_values: {
-    org_id: string;
-    tracker_id: number;
-    loyalty_log_id: number;
-    item_id: number | null;
-    value: string;
-    user_id: number | null;
-    group_id: number | null;
-    job_id: string;
-    row_number: number;
-  };
   programs: { org_id: string; id: number; name: string; is_default: number };
   expiry_strategies: {
     org_id: string;
@@ -54,20 +44,6 @@ export interface Database {
     date: string | null;
   };
   promotions: { org_id: string; identifier: string; name: string; program_id: number; created_at: string };
-  points_ledger: {
-    org_id: string;
-    job_id: string;
-    row_number: number;
-    user_id: number | null;
-    group_id: number | null;
-    points: string;
-    promotion_identifier: string;
-    program_id: number;
-    store_code: string;
-    till_code: string | null;
-    issued_at: string;
-    expires_at: string | null;
-  };
   templates: {
     id: string;
     org_id: string;

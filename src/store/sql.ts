@@ -1,4 +1,4 @@
-import { FINAL_STATUSES } from './port.js';
+import { FINAL_STATUSES } from '../domain/jobs.js';
 
 /**
  * Statement texts shared by the adapters' bulk paths. Plain SQL that SQLite and PostgreSQL both
@@ -26,22 +26,5 @@ export function insertSql(table: string, columns: readonly string[], rows = 1): 
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
 }
 
-export const TRACKER_VALUE_COLUMNS = ['org_id', 'tracker_id', 'loyalty_log_id', 'item_id', 'value', 'user_id', 'group_id', 'job_id', 'row_number'] as const;
-export const LEDGER_COLUMNS = [
-  'org_id',
-  'job_id',
-  'row_number',
-  'user_id',
-  'group_id',
-  'points',
-  'promotion_identifier',
-  'program_id',
-  'store_code',
-  'till_code',
-  'issued_at',
-  'expires_at',
-] as const;
-export const PROMOTION_COLUMNS = ['org_id', 'identifier', 'name', 'program_id', 'created_at'] as const;
-export const REJECTION_COLUMNS = ['job_id', 'row_number', 'code', 'field', 'value', 'message', 'cells'] as const;
 /** A chunk's progress; no row when the checkpoint is past, or the job ended (cancelled while its runner stalled). */
 export const JOB_PROGRESS_SQL = `UPDATE jobs SET checkpoint_row = ?, rows_total = ?, rows_valid = ?, rows_rejected = ?, rows_imported = ?, error_counts = ? WHERE id = ? AND checkpoint_row < ? AND status NOT IN (${[...FINAL_STATUSES].map((s) => `'${s}'`).join(', ')})`;

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { FileError } from '../core/error-codes.js';
 import { profileOf } from '../profiles/registry.js';
 import type { ProfileDefinition } from '../profiles/types.js';
-import type { Org, Store, TemplateVersionRecord } from '../store/port.js';
+import type { Org } from '../domain/org.js';
+import type { TemplateVersionRecord } from '../domain/templates.js';
+import type { Store } from '../store/port.js';
 import { prototypeKeyIssue, type TemplateBody, templateIssue, templateSchema } from './schema.js';
 
 /**

@@ -8,6 +8,7 @@ import { loadReferenceData } from '../../src/org/reference-data.js';
 import type { Store } from '../../src/store/port.js';
 import { codes, loadOrg, runImport, tempStore, tempStoreForEachTest } from '../helpers.js';
 import { CSV_CASES, type JobOutcome, REFERENCE_DATA_CASES, TEMPLATE_CASES } from './cases.js';
+import { trackerValues } from '../../src/profiles/trackers/tracker-values.js';
 
 /**
  * The bad-input corpus (cases.ts): every file through the engine (a template saved, a job run
@@ -74,13 +75,13 @@ async function expectOutcome(run: Awaited<ReturnType<typeof runImport>>, expecte
     if (expected.fileError.notMessage) expect(job.fileError!.message).not.toMatch(expected.fileError.notMessage);
     // A failed job wrote nothing.
     expect(job.counts.imported).toBe(0);
-    expect(await store.trackerValues('acme', 11)).toEqual([]);
+    expect(await trackerValues(store, 'acme', 11)).toEqual([]);
     return;
   }
   expect(codes(rejections).map(([row, code]) => [row, code])).toEqual(expected.rejected ?? []);
   if (expected.imported !== undefined) {
     expect(job.counts.imported).toBe(expected.imported);
-    expect(await store.trackerValues('acme', 11)).toHaveLength(expected.imported);
+    expect(await trackerValues(store, 'acme', 11)).toHaveLength(expected.imported);
   }
   // Both reports are UTF-8 text without NUL bytes, and list what the job counted.
   const errors = path.join(dir, 'errors.csv');

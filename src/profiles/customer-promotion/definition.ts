@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CUSTOMER_COLUMN_NAMES, type SharedConfig, sharedConfigShape } from '../shared/config.js';
 import type { FieldDefinition, ProfileDefinition } from '../types.js';
+import { PROMOTIONS } from '../../store/tables.js';
+import { POINTS_LEDGER } from './ledger.js';
 import { customerPromotionSuccessReport, prepareCustomerPromotion } from './rules.js';
 
 /** Customer Promotion (`CUSTOMER_PROMOTION`): promotional points to customers or user groups. */
@@ -48,4 +50,7 @@ export const customerPromotionProfile: ProfileDefinition<CustomerPromotionConfig
   userPromotionIdentifier: (config) => config.promotionIdentifier ?? null,
   prepare: prepareCustomerPromotion,
   successReport: customerPromotionSuccessReport,
+  tables: [POINTS_LEDGER, PROMOTIONS],
+  // Its tables predate profile migrations: 0001_initial makes them (see ledger.ts).
+  migrations: {},
 };

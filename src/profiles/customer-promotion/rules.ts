@@ -1,11 +1,13 @@
 import { type ExpiryRule, expiresAt } from '../../core/expiry.js';
 import { FileError, type RowIssue } from '../../core/error-codes.js';
 import { isoInZone } from '../../core/timezone.js';
-import type { ExpiryStrategy, LedgerRow, Program, Promotion } from '../../store/port.js';
+import type { ExpiryStrategy, Program, Promotion } from '../../domain/programs.js';
+import { insertRows, insertRowsUnlessPresent, PROMOTIONS } from '../../store/tables.js';
 import { isIssue, type Party, resolveParties } from '../shared/parties.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';
 import type { CustomerPromotionConfig } from './definition.js';
+import { type LedgerRow, ledgerOfJob, POINTS_LEDGER } from './ledger.js';
 
 /**
  * The Customer Promotion rules (spec: profiles.md, "Customer Promotion"), after the engine's
@@ -66,19 +68,23 @@ export async function prepareCustomerPromotion(ctx: PrepareContext<CustomerPromo
         }
         // 5. Each row is its own award.
         entries.push({
-          rowNumber: row.rowNumber,
-          userId: party.userId,
-          groupId: party.groupId,
+          org_id: org.id,
+          job_id: ctx.jobId,
+          row_number: row.rowNumber,
+          user_id: party.userId,
+          group_id: party.groupId,
           points: row.values.points as string,
-          promotionIdentifier: award.identifier,
-          programId: program.id,
-          storeCode: place.storeCode,
-          tillCode: place.tillCode,
-          issuedAt,
-          expiresAt: expiry,
+          promotion_identifier: award.identifier,
+          program_id: program.id,
+          store_code: place.storeCode,
+          till_code: place.tillCode,
+          issued_at: issuedAt,
+          expires_at: expiry,
         });
       }
-      return { rejected, writes: { kind: 'ledger', orgId: org.id, rows: entries, promotion: award }, accepted: entries.length };
+      // The promotion first: created by the first chunk an import commits, unless the org has it.
+      const promotionRow = { org_id: org.id, identifier: award.identifier, name: award.name, program_id: award.programId, created_at: new Date().toISOString() };
+      return { rejected, writes: [insertRowsUnlessPresent(PROMOTIONS, [promotionRow]), insertRows(POINTS_LEDGER, entries)], accepted: entries.length };
     },
   };
   return prepared;
@@ -136,7 +142,7 @@ function ruleOf(strategy: ExpiryStrategy | null): ExpiryRule {
 export const customerPromotionSuccessReport: SuccessReport = {
   columns: ['row_number', 'user_id', 'group_id', 'points', 'promotion_identifier', 'store_code', 'till_code', 'issued_at', 'expires_at'],
   async *rows(store, jobId) {
-    for await (const page of store.ledgerOfJob(jobId)) {
+    for await (const page of ledgerOfJob(store, jobId)) {
       yield page.map((e) => [e.rowNumber, e.userId, e.groupId, e.points, e.promotionIdentifier, e.storeCode, e.tillCode, e.issuedAt, e.expiresAt]);
     }
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CustomerKeyKind } from '../../core/identifiers.js';
-import { GROUP_KEY_KINDS, type GroupKeyKind } from '../../store/port.js';
+import { GROUP_KEY_KINDS, type GroupKeyKind } from '../../domain/customers.js';
 
 /** The configuration keys every profile shares (spec: profiles.md, "Shared configuration"). */
 export interface SharedConfig {

@@ -2,7 +2,9 @@ import { type RowIssue, issue } from '../../core/error-codes.js';
 import { CUSTOMER_KEY_NAMES, normaliseCustomerKey } from '../../core/identifiers.js';
 import { parsePositiveInteger } from '../../core/decimal.js';
 import { normaliseMobile } from '../../core/phone.js';
-import type { GroupKeyKind, Key, Org, Store } from '../../store/port.js';
+import type { GroupKeyKind, Key } from '../../domain/customers.js';
+import type { Org } from '../../domain/org.js';
+import type { Store } from '../../store/port.js';
 import type { ParsedRow } from '../types.js';
 import type { SharedConfig } from './config.js';
 

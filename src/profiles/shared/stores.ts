@@ -1,5 +1,6 @@
 import { FileError, type RowIssue, issue } from '../../core/error-codes.js';
-import type { Org, Store, StoreRecord } from '../../store/port.js';
+import type { Org, StoreRecord } from '../../domain/org.js';
+import type { Store } from '../../store/port.js';
 
 export interface StoreMatch {
   storeCode: string;

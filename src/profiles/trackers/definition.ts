@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CUSTOMER_COLUMN_NAMES, type SharedConfig, sharedConfigShape } from '../shared/config.js';
 import type { FieldDefinition, ProfileDefinition } from '../types.js';
 import { prepareTrackers, trackersSuccessReport } from './rules.js';
+import { TRACKER_VALUES } from './tracker-values.js';
 
 /** Trackers (`TRACKERS`): tracker values for existing transactions of customers or user groups. */
 
@@ -43,4 +44,7 @@ export const trackersProfile: ProfileDefinition<TrackersConfig> = {
   userPromotionIdentifier: () => null,
   prepare: prepareTrackers,
   successReport: trackersSuccessReport,
+  tables: [TRACKER_VALUES],
+  // Its table predates profile migrations: 0001_initial makes it (see tracker-values.ts).
+  migrations: {},
 };

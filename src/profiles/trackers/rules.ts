@@ -1,10 +1,12 @@
 import { localDate, type ParsedDate } from '../../core/date-format.js';
 import { FileError, type RowIssue, issue } from '../../core/error-codes.js';
-import type { LineItemRecord, TrackedValueKey, TrackerValueRow, TransactionRecord } from '../../store/port.js';
+import type { LineItemRecord, TransactionRecord } from '../../domain/transactions.js';
+import { insertRows } from '../../store/tables.js';
 import { isIssue, type Party, resolveParties } from '../shared/parties.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';
 import type { TrackersConfig } from './definition.js';
+import { findTrackedValues, TRACKER_VALUES, type TrackedValueKey, type TrackerValueRow, trackerValuesOfJob } from './tracker-values.js';
 
 /**
  * The Trackers rules (spec: profiles.md, "Trackers"), after the engine's rules 1–2:
@@ -55,7 +57,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
         ? store.findTransactionsByBill(org.id, [...new Set(rows.map((r) => r.values.billNumber as string))])
         : store.findTransactionsById(org.id, [...new Set(rows.map((r) => r.values.loyaltyLogId as number))]);
       // Values already tracked on any transaction the chunk may name (a superset of those it will).
-      const trackedFound = transactionsFound.then((txs) => store.findTrackedValues(org.id, tracker.id, [...new Set(txs.map((t) => t.loyaltyLogId))]));
+      const trackedFound = transactionsFound.then((txs) => findTrackedValues(store, org.id, tracker.id, [...new Set(txs.map((t) => t.loyaltyLogId))]));
       const [parties, transactions, tracked, items] = await Promise.all([
         resolveParties(rows, org, config, store),
         transactionsFound,
@@ -155,7 +157,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
 
       // 8. Not tracked yet, and not twice in this file (the first row stands).
       const existing = new Map<string, string>();
-      for (const k of tracked) existing.set(keyOf(k.loyaltyLogId, k.itemId), k.jobId);
+      for (const k of tracked) existing.set(keyOf(k.loyalty_log_id, k.item_id), k.job_id);
       for (const key of writtenByPrevious) existing.set(key, ctx.jobId);
       const seen = ctx.dryRun ? seenInDryRun : new Set<string>();
       const writes: TrackerValueRow[] = [];
@@ -174,17 +176,19 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
         }
         seen.add(key);
         writes.push({
-          trackerId: tracker.id,
-          loyaltyLogId: a.tx!.loyaltyLogId,
-          itemId: a.itemId,
+          org_id: org.id,
+          tracker_id: tracker.id,
+          loyalty_log_id: a.tx!.loyaltyLogId,
+          item_id: a.itemId,
           value: a.row.values.trackedValue as string,
-          userId: a.party.userId,
-          groupId: a.party.groupId,
-          rowNumber: a.row.rowNumber,
+          user_id: a.party.userId,
+          group_id: a.party.groupId,
+          job_id: ctx.jobId,
+          row_number: a.row.rowNumber,
         });
       }
       if (!ctx.dryRun) writtenByPrevious = seen;
-      return { rejected, writes: { kind: 'trackerValues', orgId: org.id, rows: writes }, accepted: writes.length };
+      return { rejected, writes: [insertRows(TRACKER_VALUES, writes)], accepted: writes.length };
     },
   };
   return prepared;
@@ -207,7 +211,7 @@ function mismatch(field: string, value: string, tx: TransactionRecord, party: Pa
 export const trackersSuccessReport: SuccessReport = {
   columns: ['row_number', 'user_id', 'group_id', 'loyalty_log_id', 'item_id', 'tracked_value'],
   async *rows(store, jobId) {
-    for await (const page of store.trackerValuesOfJob(jobId)) {
+    for await (const page of trackerValuesOfJob(store, jobId)) {
       yield page.map((v) => [v.rowNumber, v.userId, v.groupId, v.loyaltyLogId, v.itemId, v.value]);
     }
   },

@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Database } from '../schema.js';
 
 /**
  * Migrations, in code so that they ship inside the build. Written with Kysely's schema builder
@@ -313,9 +314,44 @@ const jobQueue: Migration = {
   },
 };
 
-/** The migrations, by name in the order they run. */
+/** The store's own migrations, by name in the order they run. */
+const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': initial,
+  '0002_job_integrity': jobIntegrity,
+  '0005_api_keys': apiKeys,
+  '0006_file_pieces': filePieces,
+  '0007_job_queue': jobQueue,
+};
+
+/** The migrations profiles brought (see `addProfileMigrations`), by their full names. */
+const profileMigrations = new Map<string, Migration>();
+
+/**
+ * Adds a profile's migrations, each named `<profile key>/<name>`: they run after the store's own
+ * (a digit sorts before a letter) and in the order of their names. The profile registry calls
+ * this for every profile it registers, before a store is opened.
+ */
+export function addProfileMigrations(profileKey: string, migrations: Readonly<Record<string, Migration>>): void {
+  for (const [name, migration] of Object.entries(migrations)) {
+    const full = `${profileKey}/${name}`;
+    const known = profileMigrations.get(full);
+    if (known && known !== migration) throw new Error(`migration "${full}" is declared twice; name each migration of profile ${profileKey} once`);
+    profileMigrations.set(full, migration);
+  }
+}
+
+/** The migrations, by name: the store's own and those of every registered profile. */
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {
-    return { '0001_initial': initial, '0002_job_integrity': jobIntegrity, '0005_api_keys': apiKeys, '0006_file_pieces': filePieces, '0007_job_queue': jobQueue };
+    return { ...STORE_MIGRATIONS, ...Object.fromEntries(profileMigrations) };
   },
 };
+
+/**
+ * Applies every migration not yet applied, even one whose name sorts before a migration applied
+ * already (a store migration added after a profile's ran).
+ */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const { error } = await new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true }).migrateToLatest();
+  if (error) throw error;
+}

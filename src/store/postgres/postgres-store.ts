@@ -1,35 +1,22 @@
-import { type Expression, Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import { type Expression, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { JobConflictError } from '../job-conflict-error.js';
-import { KyselyStore, jobPatchColumns } from '../kysely-store.js';
-import { migrationProvider } from '../migrations/index.js';
+import { KyselyStore } from '../kysely-store.js';
+import { jobPatchColumns } from '../queries/row-mappers.js';
+import { type ColumnType, columnsOf, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
+import { migrateToLatest } from '../migrations/index.js';
 import { DatabaseFileBytes } from './database-file-bytes.js';
-import { type ChunkCommit, FINAL_STATUSES, type ReferenceData } from '../port.js';
+import { FINAL_STATUSES } from '../../domain/jobs.js';
+import type { ReferenceData } from '../../domain/reference-data.js';
+import type { ChunkCommit } from '../port.js';
 import { ReferenceDataError } from '../reference-data-error.js';
 import type { Database } from '../schema.js';
 
 /** Rows per multi-row statement: under PostgreSQL's 65,535 bound parameters for any table here. */
 const ROWS_PER_STATEMENT = 1_000;
 
-/** The column types of the tables a chunk writes, for `unnest` of one array per column. */
-const COLUMN_TYPES = {
-  job_rejections: { job_id: 'text', row_number: 'int8', code: 'text', field: 'text', value: 'text', message: 'text', cells: 'text' },
-  tracker_values: { org_id: 'text', tracker_id: 'int8', loyalty_log_id: 'int8', item_id: 'int8', value: 'text', user_id: 'int8', group_id: 'int8', job_id: 'text', row_number: 'int8' },
-  points_ledger: {
-    org_id: 'text',
-    job_id: 'text',
-    row_number: 'int8',
-    user_id: 'int8',
-    group_id: 'int8',
-    points: 'text',
-    promotion_identifier: 'text',
-    program_id: 'int8',
-    store_code: 'text',
-    till_code: 'text',
-    issued_at: 'text',
-    expires_at: 'text',
-  },
-} as const;
+/** The PostgreSQL type of each portable column type, for `unnest` of one array per column. */
+const PG_TYPES = { text: 'text', bigint: 'int8', integer: 'int4' } as const satisfies Record<ColumnType, string>;
 
 // int8 columns (ids, row numbers, counts) come back as numbers, as SQLite returns them; every id
 // of the domain fits a double exactly.
@@ -43,6 +30,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 export class PostgresStore extends KyselyStore {
   readonly kind = 'postgres' as const;
   private commitsSinceAnalyze = 0;
+  private readonly tablesToAnalyze = new Set<string>();
 
   /**
    * Connects to `url` and applies every migration. Files of jobs and uploads are kept in the
@@ -56,8 +44,9 @@ export class PostgresStore extends KyselyStore {
     // on next use; without a listener its error would end the process.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-    if (error) {
+    try {
+      await migrateToLatest(db);
+    } catch (error) {
       await db.destroy();
       throw error;
     }
@@ -75,71 +64,9 @@ export class PostgresStore extends KyselyStore {
 
   async commitChunk(c: ChunkCommit): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await insertMany(
-        trx,
-        'job_rejections',
-        c.rejections.map((r) => ({
-          job_id: c.jobId,
-          row_number: r.rowNumber,
-          code: r.code,
-          field: r.field,
-          value: r.value,
-          message: r.message,
-          cells: JSON.stringify(r.cells),
-        })),
-      );
-      const w = c.writes;
-      switch (w.kind) {
-        case 'trackerValues':
-          await insertMany(
-            trx,
-            'tracker_values',
-            w.rows.map((v) => ({
-              org_id: w.orgId,
-              tracker_id: v.trackerId,
-              loyalty_log_id: v.loyaltyLogId,
-              item_id: v.itemId,
-              value: v.value,
-              user_id: v.userId,
-              group_id: v.groupId,
-              job_id: c.jobId,
-              row_number: v.rowNumber,
-            })),
-          );
-          break;
-        case 'ledger':
-          if (w.promotion) {
-            await trx
-              .insertInto('promotions')
-              .values({ org_id: w.orgId, identifier: w.promotion.identifier, name: w.promotion.name, program_id: w.promotion.programId, created_at: new Date().toISOString() })
-              .onConflict((oc) => oc.columns(['org_id', 'identifier']).doNothing())
-              .execute();
-          }
-          await insertMany(
-            trx,
-            'points_ledger',
-            w.rows.map((e) => ({
-              org_id: w.orgId,
-              job_id: c.jobId,
-              row_number: e.rowNumber,
-              user_id: e.userId,
-              group_id: e.groupId,
-              points: e.points,
-              promotion_identifier: e.promotionIdentifier,
-              program_id: e.programId,
-              store_code: e.storeCode,
-              till_code: e.tillCode,
-              issued_at: e.issuedAt,
-              expires_at: e.expiresAt,
-            })),
-          );
-          break;
-        case 'none':
-          break;
-        default: {
-          const never: never = w;
-          throw new Error(`unknown chunk writes ${JSON.stringify(never)}`);
-        }
+      for (const w of [rejectionRows(c.jobId, c.rejections), ...c.writes]) {
+        if (w.unlessPresent) await insertUnlessPresent(trx, w.table, w.rows);
+        else await insertMany(trx, w.table, w.rows);
       }
       const updated = await trx
         .updateTable('jobs')
@@ -155,10 +82,16 @@ export class PostgresStore extends KyselyStore {
       }
     });
     // A table an import is filling outgrows its statistics within the job; stale ones make the
-    // planner read every value of a tracker to find a chunk's keys. Refreshed every 25 chunks.
-    if (c.writes.kind !== 'none' && ++this.commitsSinceAnalyze >= 25) {
+    // planner read every value of a tracker to find a chunk's keys. The tables chunks filled are
+    // analysed every 25 chunks that wrote rows.
+    const filled = c.writes.filter((w) => !w.unlessPresent && w.rows.length > 0);
+    if (filled.length === 0) return;
+    for (const w of filled) this.tablesToAnalyze.add(w.table.name);
+    if (++this.commitsSinceAnalyze >= 25) {
+      const tables = [...this.tablesToAnalyze];
       this.commitsSinceAnalyze = 0;
-      await sql`analyze ${sql.table(c.writes.kind === 'trackerValues' ? 'tracker_values' : 'points_ledger')}`.execute(this.db);
+      this.tablesToAnalyze.clear();
+      await sql`analyze ${sql.join(tables.map((t) => sql.table(t)))}`.execute(this.db);
     }
   }
 
@@ -264,12 +197,20 @@ type Table = keyof Database;
  * Inserts a chunk's rows in one statement whatever their number: one array per column, turned
  * back into rows by `unnest`. One round trip and one plan, and no bound-parameter limit.
  */
-async function insertMany<T extends keyof typeof COLUMN_TYPES>(trx: Transaction<Database>, table: T, rows: Array<Record<keyof (typeof COLUMN_TYPES)[T], unknown>>): Promise<void> {
+async function insertMany(trx: Transaction<Database>, table: TableDeclaration, rows: TableWrite['rows']): Promise<void> {
   if (rows.length === 0) return;
-  const types = COLUMN_TYPES[table] as Record<string, string>;
-  const columns = Object.keys(types);
-  const arrays = columns.map((c) => sql`${rows.map((r) => (r as Record<string, unknown>)[c] ?? null)}::${sql.raw(types[c]!)}[]`);
-  await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
+  const columns = Object.entries(table.columns);
+  const arrays = columns.map(([c, d]) => sql`${rows.map((r) => r[c] ?? null)}::${sql.raw(PG_TYPES[d.type])}[]`);
+  await sql`insert into ${sql.table(table.name)} (${sql.join(columns.map(([c]) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
+}
+
+/** Inserts each row unless one with its primary key is there. */
+async function insertUnlessPresent(trx: Transaction<Database>, table: TableDeclaration, rows: TableWrite['rows']): Promise<void> {
+  const columns = columnsOf(table);
+  for (const row of rows) {
+    await sql`insert into ${sql.table(table.name)} (${sql.join(columns.map((c) => sql.ref(c)))}) values (${sql.join(columns.map((c) => row[c] ?? null))})
+      on conflict (${sql.join(table.primaryKey.map((c) => sql.ref(c)))}) do nothing`.execute(trx);
+  }
 }
 
 /** Upserts rows by their key, in multi-row statements; a constraint failure names the kind of entry. */

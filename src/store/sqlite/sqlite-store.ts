@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { type Compilable, type Expression, Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { type Compilable, type Expression, Kysely, SqliteDialect, sql } from 'kysely';
 import { FolderFileBytes } from '../file-bytes.js';
 import { ReaderThread, sqliteCacheKib } from './reader-thread.js';
 import { KyselyStore } from '../kysely-store.js';
-import { migrationProvider } from '../migrations/index.js';
-import type { ChunkCommit, ReferenceData } from '../port.js';
+import { migrateToLatest } from '../migrations/index.js';
+import type { ReferenceData } from '../../domain/reference-data.js';
+import type { ChunkCommit } from '../port.js';
 import type { Database } from '../schema.js';
-import { insertIfAbsentSql, insertSql, JOB_PROGRESS_SQL, LEDGER_COLUMNS, PROMOTION_COLUMNS, REJECTION_COLUMNS, TRACKER_VALUE_COLUMNS, upsertSql } from '../sql.js';
+import { insertIfAbsentSql, insertSql, JOB_PROGRESS_SQL, upsertSql } from '../sql.js';
+import { columnsOf, PROMOTIONS, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
 import { JobConflictError } from '../job-conflict-error.js';
 import { ReferenceDataError } from '../reference-data-error.js';
 import { StoreLostError } from '../store-lost-error.js';
@@ -66,8 +68,7 @@ export class SqliteStore extends KyselyStore {
     raw.pragma(`cache_size = -${sqliteCacheKib()}`);
     raw.pragma('wal_autocheckpoint = 10000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
-    const { error } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
-    if (error) throw error;
+    await migrateToLatest(db);
     const reader = options.readerThread && file !== ':memory:' ? new ReaderThread(file) : null;
     return new SqliteStore(raw, db, reader, file, file === ':memory:' ? null : fs.statSync(file).ino);
   }
@@ -103,50 +104,9 @@ export class SqliteStore extends KyselyStore {
 
   private readonly commitTransaction = (commit: ChunkCommit): void => {
     const run = this.raw.transaction((c: ChunkCommit) => {
-      const rejection = this.statement(insertSql('job_rejections', REJECTION_COLUMNS));
-      for (const r of c.rejections) rejection.run(c.jobId, r.rowNumber, r.code, r.field, r.value, r.message, JSON.stringify(r.cells));
-      const w = c.writes;
-      switch (w.kind) {
-        case 'trackerValues': {
-          this.insertMany('tracker_values', TRACKER_VALUE_COLUMNS, w.rows, (v, out) =>
-            out.push(w.orgId, v.trackerId, v.loyaltyLogId, v.itemId, v.value, v.userId, v.groupId, c.jobId, v.rowNumber),
-          );
-          break;
-        }
-        case 'ledger': {
-          if (w.promotion) {
-            this.statement(insertIfAbsentSql('promotions', PROMOTION_COLUMNS, ['org_id', 'identifier'])).run(
-              w.orgId,
-              w.promotion.identifier,
-              w.promotion.name,
-              w.promotion.programId,
-              new Date().toISOString(),
-            );
-          }
-          this.insertMany('points_ledger', LEDGER_COLUMNS, w.rows, (e, out) =>
-            out.push(
-            w.orgId,
-            c.jobId,
-            e.rowNumber,
-            e.userId,
-            e.groupId,
-            e.points,
-            e.promotionIdentifier,
-            e.programId,
-            e.storeCode,
-            e.tillCode,
-            e.issuedAt,
-            e.expiresAt,
-            ),
-          );
-          break;
-        }
-        case 'none':
-          break;
-        default: {
-          const never: never = w;
-          throw new Error(`unknown chunk writes ${JSON.stringify(never)}`);
-        }
+      for (const w of [rejectionRows(c.jobId, c.rejections), ...c.writes]) {
+        if (w.unlessPresent) this.insertUnlessPresent(w.table, w.rows);
+        else this.insertMany(w.table, w.rows);
       }
       const k = c.counts;
       const updated = this.statement(JOB_PROGRESS_SQL).run(
@@ -168,20 +128,33 @@ export class SqliteStore extends KyselyStore {
   };
 
   /** Inserts rows `ROWS_PER_INSERT` at a time: one native call per statement is what costs. */
-  private insertMany<T>(table: string, columns: readonly string[], rows: T[], values: (row: T, out: unknown[]) => void): void {
-    const many = this.statement(insertSql(table, columns, ROWS_PER_INSERT));
-    const one = this.statement(insertSql(table, columns));
+  private insertMany(table: TableDeclaration, rows: TableWrite['rows']): void {
+    const columns = columnsOf(table);
+    const many = this.statement(insertSql(table.name, columns, ROWS_PER_INSERT));
+    const one = this.statement(insertSql(table.name, columns));
     const params: unknown[] = [];
     let i = 0;
     for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
       params.length = 0;
-      for (let j = i; j < i + ROWS_PER_INSERT; j++) values(rows[j]!, params);
+      for (let j = i; j < i + ROWS_PER_INSERT; j++) pushValues(rows[j]!, columns, params);
       many.run(params);
     }
     for (; i < rows.length; i++) {
       params.length = 0;
-      values(rows[i]!, params);
+      pushValues(rows[i]!, columns, params);
       one.run(params);
+    }
+  }
+
+  /** Inserts each row unless one with its primary key is there. */
+  private insertUnlessPresent(table: TableDeclaration, rows: TableWrite['rows']): void {
+    const columns = columnsOf(table);
+    const statement = this.statement(insertIfAbsentSql(table.name, columns, table.primaryKey));
+    const params: unknown[] = [];
+    for (const row of rows) {
+      params.length = 0;
+      pushValues(row, columns, params);
+      statement.run(params);
     }
   }
 
@@ -233,12 +206,17 @@ export class SqliteStore extends KyselyStore {
           guarded(`expiry strategy ${s.id} of program ${p.id}`, () => strategy.run(orgId, p.id, s.id, s.name, s.kind, s.days, s.months, s.date));
         }
       }
-      const promotion = this.statement(upsertSql('promotions', PROMOTION_COLUMNS, ['org_id', 'identifier'], ['created_at']));
+      const promotion = this.statement(upsertSql(PROMOTIONS.name, columnsOf(PROMOTIONS), PROMOTIONS.primaryKey, ['created_at']));
       const now = new Date().toISOString();
       for (const p of data.promotions) guarded(`promotion "${p.identifier}"`, () => promotion.run(orgId, p.identifier, p.name, p.programId, now));
     });
     load();
   }
+}
+
+/** A row's values in column order. */
+function pushValues(row: TableWrite['rows'][number], columns: readonly string[], out: unknown[]): void {
+  for (const column of columns) out.push(row[column] ?? null);
 }
 
 function guarded(entry: string, run: () => unknown): void {
