@@ -14,6 +14,7 @@ import type { StoredFile } from '../domain/files.js';
 import { FINAL_STATUSES, type JobCounts, type JobRecord, type Rejection } from '../domain/jobs.js';
 import { LEASE, runnerIsGone } from '../domain/lease.js';
 import type { Store } from '../store/port.js';
+import { WriteConflictError } from '../store/write-conflict-error.js';
 import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
 import { jobFileBytes, sha256 } from './file-source.js';
 import { copyIntoStore, maxFileBytes, megabytes, releaseJobFile } from './files.js';
@@ -46,6 +47,13 @@ export function chunkRowsOf(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.LOYALTY_CHUNK_ROWS);
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_CHUNK_ROWS;
 }
+
+/**
+ * How often a chunk is looked up and checked again when another job wrote one of its keys
+ * meanwhile. Each attempt sees every row committed before it, so only a job that keeps winning
+ * the race on new keys of the same chunk could exhaust them.
+ */
+const WRITE_CONFLICT_ATTEMPTS = 5;
 
 /** A job to make: the file is an upload of the org (`fileId`) or a path the job copies. */
 export type NewJobRequest = {
@@ -395,30 +403,43 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
 
   const finish = async (chunk: Chunk) => {
     const chunkTotal = chunk.rows.length + chunk.rejections.length;
-    // Resolved even when empty: a chunk's writes may carry more than rows (the promotion a
-    // Customer Promotion import creates with its first chunk, whatever that chunk holds).
-    clock.lap('other');
-    const lookups = await (chunk.lookups ?? prepared.prefetch(chunk.rows));
-    clock.lap('lookups');
-    clock.inRules = true;
-    const result = await prepared.resolve(chunk.rows, lookups);
-    clock.inRules = false;
-    const rejected = chunk.rejections;
-    for (const r of result.rejected) rejected.push({ rowNumber: r.row.rowNumber, cells: r.row.cells, ...r.issue });
-    for (const r of rejected) counts.errorCounts[r.code] = (counts.errorCounts[r.code] ?? 0) + 1;
-    counts.valid += result.accepted;
-    counts.rejected += rejected.length;
-    counts.total += chunkTotal;
-    if (!job.dryRun) counts.imported += result.accepted;
-    clock.lap('rules');
-    await store.commitChunk({
-      jobId: job.id,
-      checkpointRow: chunk.lastRow,
-      counts,
-      rejections: rejected,
-      writes: job.dryRun ? [] : result.writes,
-    });
-    clock.lap('writes');
+    for (let attempt = 1; ; attempt++) {
+      // Resolved even when empty: a chunk's writes may carry more than rows (the promotion a
+      // Customer Promotion import creates with its first chunk, whatever that chunk holds).
+      clock.lap('other');
+      const lookups = await (attempt === 1 && chunk.lookups ? chunk.lookups : prepared.prefetch(chunk.rows));
+      clock.lap('lookups');
+      clock.inRules = true;
+      const result = await prepared.resolve(chunk.rows, lookups);
+      clock.inRules = false;
+      const rejected = [...chunk.rejections];
+      for (const r of result.rejected) rejected.push({ rowNumber: r.row.rowNumber, cells: r.row.cells, ...r.issue });
+      const next: JobCounts = { ...counts, errorCounts: { ...counts.errorCounts } };
+      for (const r of rejected) next.errorCounts[r.code] = (next.errorCounts[r.code] ?? 0) + 1;
+      next.valid += result.accepted;
+      next.rejected += rejected.length;
+      next.total += chunkTotal;
+      if (!job.dryRun) next.imported += result.accepted;
+      clock.lap('rules');
+      try {
+        await store.commitChunk({
+          jobId: job.id,
+          checkpointRow: chunk.lastRow,
+          counts: next,
+          rejections: rejected,
+          writes: job.dryRun ? [] : result.writes,
+        });
+      } catch (error) {
+        // Another job wrote one of these rows' keys after they were looked up: nothing was
+        // written, and the chunk is looked up and checked again, meeting that job's rows.
+        if (error instanceof WriteConflictError && attempt < WRITE_CONFLICT_ATTEMPTS) continue;
+        throw error;
+      }
+      clock.lap('writes');
+      Object.assign(counts, next);
+      prepared.committed?.();
+      break;
+    }
     await store.checkAlive();
     options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: counts.total, known: scan.rows });
   };

@@ -56,8 +56,14 @@ export interface PreparedProfile<P = unknown> {
    * it false: each chunk's prefetch then starts once the chunk before it has committed.
    */
   prefetchAhead?: boolean;
-  /** Applies the profile's rules to a chunk, given its prefetched reference data. */
+  /**
+   * Applies the profile's rules to a chunk, given its prefetched reference data. A chunk may be
+   * resolved more than once (its write met a row another job committed meanwhile: it is looked
+   * up and resolved again), so what a profile remembers of a chunk waits for `committed`.
+   */
   resolve(rows: ParsedRow[], prefetched: P): Promise<ChunkResult>;
+  /** Called once the chunk last resolved has committed. */
+  committed?(): void;
 }
 
 export interface SuccessReport {

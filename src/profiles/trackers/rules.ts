@@ -44,12 +44,17 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   // A chunk's existing values are looked up ahead, before the chunk before it has committed: the
   // keys that chunk wrote are kept until the next one is resolved.
   let writtenByPrevious = new Set<string>();
+  // The keys of the chunk last resolved: the previous chunk's once it has committed.
+  let resolvedKeys = new Set<string>();
   // The cell a window rejection points at: the date, or the id when the row has no date.
   const idField = standard ? 'transactionDate' : 'loyaltyLogId';
   const keyOf = (loyaltyLogId: number, itemId: number | null) => `${loyaltyLogId}:${itemId ?? 0}`;
   const belongs = (tx: TransactionRecord, party: Party) => (config.userGroup2Enabled ? tx.groupId === party.groupId : tx.userId === party.userId);
 
   const prepared: PreparedProfile<TrackersPrefetch> = {
+    committed() {
+      if (!ctx.dryRun) writtenByPrevious = resolvedKeys;
+    },
     mandatoryFields,
     optionalFields: config.userGroup2Enabled ? ['customer'] : [],
     async prefetch(rows) {
@@ -187,7 +192,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
           row_number: a.row.rowNumber,
         });
       }
-      if (!ctx.dryRun) writtenByPrevious = seen;
+      if (!ctx.dryRun) resolvedKeys = seen;
       return { rejected, writes: [insertRows(TRACKER_VALUES, writes)], accepted: writes.length };
     },
   };

@@ -1,6 +1,7 @@
 import { type Expression, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { JobConflictError } from '../job-conflict-error.js';
+import { isUniqueViolation, WriteConflictError } from '../write-conflict-error.js';
 import { KyselyStore } from '../kysely-store.js';
 import { jobPatchColumns } from '../queries/row-mappers.js';
 import { type ColumnType, columnsOf, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
@@ -64,10 +65,6 @@ export class PostgresStore extends KyselyStore {
 
   async commitChunk(c: ChunkCommit): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      for (const w of [rejectionRows(c.jobId, c.rejections), ...c.writes]) {
-        if (w.unlessPresent) await insertUnlessPresent(trx, w.table, w.rows);
-        else await insertMany(trx, w.table, w.rows);
-      }
       const updated = await trx
         .updateTable('jobs')
         .set(jobPatchColumns({ checkpointRow: c.checkpointRow, counts: c.counts }))
@@ -77,8 +74,20 @@ export class PostgresStore extends KyselyStore {
         .where('status', 'not in', [...FINAL_STATUSES])
         .executeTakeFirst();
       // Another process committed these rows already: roll back rather than write them twice.
+      // Checked first, so that a unique key met below is another job's row, never this job's.
       if (Number(updated.numUpdatedRows) !== 1) {
         throw JobConflictError.chunk(c.jobId, c.checkpointRow);
+      }
+      const rejections = rejectionRows(c.jobId, c.rejections);
+      await insertMany(trx, rejections.table, rejections.rows);
+      for (const w of c.writes) {
+        try {
+          if (w.unlessPresent) await insertUnlessPresent(trx, w.table, w.rows);
+          else await insertMany(trx, w.table, w.rows);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new WriteConflictError(w.table.name, (error as Error).message);
+          throw error;
+        }
       }
     });
     // A table an import is filling outgrows its statistics within the job; stale ones make the

@@ -15,6 +15,7 @@ import { columnsOf, PROMOTIONS, rejectionRows, type TableDeclaration, type Table
 import { JobConflictError } from '../job-conflict-error.js';
 import { ReferenceDataError } from '../reference-data-error.js';
 import { StoreLostError } from '../store-lost-error.js';
+import { isUniqueViolation, WriteConflictError } from '../write-conflict-error.js';
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
@@ -104,10 +105,6 @@ export class SqliteStore extends KyselyStore {
 
   private readonly commitTransaction = (commit: ChunkCommit): void => {
     const run = this.raw.transaction((c: ChunkCommit) => {
-      for (const w of [rejectionRows(c.jobId, c.rejections), ...c.writes]) {
-        if (w.unlessPresent) this.insertUnlessPresent(w.table, w.rows);
-        else this.insertMany(w.table, w.rows);
-      }
       const k = c.counts;
       const updated = this.statement(JOB_PROGRESS_SQL).run(
         c.checkpointRow,
@@ -120,8 +117,20 @@ export class SqliteStore extends KyselyStore {
         c.checkpointRow,
       );
       // Another process committed these rows already: roll back rather than write them twice.
+      // Checked first, so that a unique key met below is another job's row, never this job's.
       if (updated.changes !== 1) {
         throw JobConflictError.chunk(c.jobId, c.checkpointRow);
+      }
+      const rejections = rejectionRows(c.jobId, c.rejections);
+      this.insertMany(rejections.table, rejections.rows);
+      for (const w of c.writes) {
+        try {
+          if (w.unlessPresent) this.insertUnlessPresent(w.table, w.rows);
+          else this.insertMany(w.table, w.rows);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new WriteConflictError(w.table.name, (error as Error).message);
+          throw error;
+        }
       }
     });
     run(commit);
