@@ -82,6 +82,8 @@ export async function prepareCustomerPromotion(ctx: PrepareContext<CustomerPromo
           expires_at: expiry,
         });
       }
+      // In the order of the ledger's index by customer, which the entries then fill page after page.
+      entries.sort((x, y) => (x.user_id ?? 0) - (y.user_id ?? 0) || (x.group_id ?? 0) - (y.group_id ?? 0));
       // The promotion first: created by the first chunk an import commits, unless the org has it.
       const promotionRow = { org_id: org.id, identifier: award.identifier, name: award.name, program_id: award.programId, created_at: new Date().toISOString() };
       return { rejected, writes: [insertRowsUnlessPresent(PROMOTIONS, [promotionRow]), insertRows(POINTS_LEDGER, entries)], accepted: entries.length };
