@@ -121,6 +121,17 @@ describe('rule 2: values parse', () => {
     ]);
   });
 
+  it('rejected cells keep every character through the chunk write: tabs, line breaks, backslashes, \\N, quotes, empty cells', async () => {
+    await loadOrg(store, org());
+    const awkward = ['a\tb', 'line\nbreak', 'cr\r\nlf', 'back\\slash', '\\N', 'say ""hi""', '€ ünï', ''];
+    const csv = lines(BY_LOG_ID, ...awkward.map((v, i) => `919876543210,9003${i % 5},"${v}"`));
+    const { rejections } = await runImport(store, byLogId(), csv);
+    const read = awkward.map((v) => v.replace(/""/g, '"'));
+    expect(rejections.map((r) => r.value)).toEqual(read.map((v) => (v === '' ? null : v)));
+    expect(rejections.map((r) => r.cells[2])).toEqual(read);
+    expect(rejections.map((r) => r.code)).toEqual([...read.slice(0, -1).map(() => 'INVALID_NUMBER'), 'MISSING_VALUE']);
+  });
+
   it('a trackedValue written with a plus sign is a decimal: the row is accepted, the job does not crash', async () => {
     await loadOrg(store, org());
     const csv = lines(BY_LOG_ID, '919876543210,90030,+5', '919876543210,90031,+0.25', '919876543210,90032,2');

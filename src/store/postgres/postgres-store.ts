@@ -4,8 +4,9 @@ import { JobConflictError } from '../job-conflict-error.js';
 import { isUniqueViolation, WriteConflictError } from '../write-conflict-error.js';
 import { KyselyStore } from '../kysely-store.js';
 import { jobPatchColumns } from '../queries/row-mappers.js';
-import { type ColumnType, columnsOf, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
+import { columnsOf, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
 import { migrateToLatest } from '../migrations/index.js';
+import { copyRows } from './copy-rows.js';
 import { DatabaseFileBytes } from './database-file-bytes.js';
 import { FINAL_STATUSES } from '../../domain/jobs.js';
 import type { ReferenceData } from '../../domain/reference-data.js';
@@ -15,9 +16,6 @@ import type { Database } from '../schema.js';
 
 /** Rows per multi-row statement: under PostgreSQL's 65,535 bound parameters for any table here. */
 const ROWS_PER_STATEMENT = 1_000;
-
-/** The PostgreSQL type of each portable column type, for `unnest` of one array per column. */
-const PG_TYPES = { text: 'text', bigint: 'int8', integer: 'int4' } as const satisfies Record<ColumnType, string>;
 
 // int8 columns (ids, row numbers, counts) come back as numbers, as SQLite returns them; every id
 // of the domain fits a double exactly.
@@ -32,6 +30,14 @@ export class PostgresStore extends KyselyStore {
   readonly kind = 'postgres' as const;
   private commitsSinceAnalyze = 0;
   private readonly tablesToAnalyze = new Set<string>();
+
+  private constructor(
+    db: Kysely<Database>,
+    fileBytes: DatabaseFileBytes,
+    private readonly pool: pg.Pool,
+  ) {
+    super(db, fileBytes);
+  }
 
   /**
    * Connects to `url` and applies every migration. Files of jobs and uploads are kept in the
@@ -51,7 +57,7 @@ export class PostgresStore extends KyselyStore {
       await db.destroy();
       throw error;
     }
-    return new PostgresStore(db, new DatabaseFileBytes(db));
+    return new PostgresStore(db, new DatabaseFileBytes(db), pool);
   }
 
   /**
@@ -64,32 +70,40 @@ export class PostgresStore extends KyselyStore {
   }
 
   async commitChunk(c: ChunkCommit): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const updated = await trx
+    // One client for the whole transaction: COPY streams on a connection, not through Kysely.
+    const client = await this.pool.connect();
+    try {
+      await client.query('begin');
+      const progress = this.db
         .updateTable('jobs')
         .set(jobPatchColumns({ checkpointRow: c.checkpointRow, counts: c.counts }))
         .where('id', '=', c.jobId)
         .where('checkpoint_row', '<', c.checkpointRow)
         // A job cancelled while its runner stalled past its lease has ended: nothing more is written.
         .where('status', 'not in', [...FINAL_STATUSES])
-        .executeTakeFirst();
+        .compile();
+      const updated = await client.query(progress.sql, [...progress.parameters]);
       // Another process committed these rows already: roll back rather than write them twice.
       // Checked first, so that a unique key met below is another job's row, never this job's.
-      if (Number(updated.numUpdatedRows) !== 1) {
-        throw JobConflictError.chunk(c.jobId, c.checkpointRow);
-      }
+      if (updated.rowCount !== 1) throw JobConflictError.chunk(c.jobId, c.checkpointRow);
       const rejections = rejectionRows(c.jobId, c.rejections);
-      await insertMany(trx, rejections.table, rejections.rows);
+      await copyRows(client, rejections.table, rejections.rows);
       for (const w of c.writes) {
         try {
-          if (w.unlessPresent) await insertUnlessPresent(trx, w.table, w.rows);
-          else await insertMany(trx, w.table, w.rows);
+          if (w.unlessPresent) await insertUnlessPresent(client, w.table, w.rows);
+          else await copyRows(client, w.table, w.rows);
         } catch (error) {
           if (isUniqueViolation(error)) throw new WriteConflictError(w.table.name, (error as Error).message);
           throw error;
         }
       }
-    });
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
     // A table an import is filling outgrows its statistics within the job; stale ones make the
     // planner read every value of a tracker to find a chunk's keys. The tables chunks filled are
     // analysed every 25 chunks that wrote rows.
@@ -202,24 +216,13 @@ export class PostgresStore extends KyselyStore {
 
 type Table = keyof Database;
 
-/**
- * Inserts a chunk's rows in one statement whatever their number: one array per column, turned
- * back into rows by `unnest`. One round trip and one plan, and no bound-parameter limit.
- */
-async function insertMany(trx: Transaction<Database>, table: TableDeclaration, rows: TableWrite['rows']): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.entries(table.columns);
-  const arrays = columns.map(([c, d]) => sql`${rows.map((r) => r[c] ?? null)}::${sql.raw(PG_TYPES[d.type])}[]`);
-  await sql`insert into ${sql.table(table.name)} (${sql.join(columns.map(([c]) => sql.ref(c)))}) select * from unnest(${sql.join(arrays)})`.execute(trx);
-}
-
 /** Inserts each row unless one with its primary key is there. */
-async function insertUnlessPresent(trx: Transaction<Database>, table: TableDeclaration, rows: TableWrite['rows']): Promise<void> {
+async function insertUnlessPresent(client: pg.PoolClient, table: TableDeclaration, rows: TableWrite['rows']): Promise<void> {
   const columns = columnsOf(table);
-  for (const row of rows) {
-    await sql`insert into ${sql.table(table.name)} (${sql.join(columns.map((c) => sql.ref(c)))}) values (${sql.join(columns.map((c) => row[c] ?? null))})
-      on conflict (${sql.join(table.primaryKey.map((c) => sql.ref(c)))}) do nothing`.execute(trx);
-  }
+  const names = columns.map((c) => `"${c}"`).join(', ');
+  const keys = table.primaryKey.map((c) => `"${c}"`).join(', ');
+  const text = `insert into "${table.name}" (${names}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) on conflict (${keys}) do nothing`;
+  for (const row of rows) await client.query(text, columns.map((c) => row[c] ?? null));
 }
 
 /** Upserts rows by their key, in multi-row statements; a constraint failure names the kind of entry. */
