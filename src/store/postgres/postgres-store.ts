@@ -23,8 +23,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
 
 /**
  * The PostgreSQL store: the same Kysely queries as SQLite, over a connection pool. A chunk commits
- * in one transaction of multi-row INSERTs; lookups of reference data run on the pool, so they
- * overlap the previous chunk's commit without a thread of their own.
+ * in one transaction on one connection, its rows sent with COPY; lookups of reference data run on
+ * the pool, so they overlap the previous chunk's commit without a thread of their own.
  */
 export class PostgresStore extends KyselyStore {
   readonly kind = 'postgres' as const;
