@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,10 @@ import {
   writeRealTrackersFile,
   writeTrackersFile,
 } from '../src/demo/generate.js';
+import { FINAL_STATUSES } from '../src/domain/jobs.js';
 import { PHASES, type PhaseTimes } from '../src/jobs/phases.js';
+import { enqueueJob } from '../src/jobs/queue.js';
+import { createJob } from '../src/jobs/runner.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import { openStore } from '../src/store/open.js';
 import { saveTemplate } from '../src/templates/service.js';
@@ -28,7 +31,7 @@ import { saveTemplate } from '../src/templates/service.js';
  */
 
 const USAGE = `Usage: npm run bench -- [--customers N] [--rows M] [--profile trackers|promotion] [--shape real|friendly]
-                       [--dry-run] [--db postgres://HOST/] [--json] [--keep]
+                       [--dry-run] [--db postgres://HOST/ [--workers N,N,…]] [--json] [--keep]
 
 Loads an org of N customers (default 1,000,000), writes a Trackers or Customer Promotion file of
 M rows (default 1,000,000; about one row in 33 invalid), imports it as \`loyalty-import import\`
@@ -45,6 +48,10 @@ peak memory, the ratio to the floor, and where the time went.
   --cold          empty the operating system's page cache before each measured step (needs root):
                   the store and the file are read from disk, as after a restart
   --db URL        measure a PostgreSQL server (a new database on it) instead of a SQLite file
+  --workers LIST  with --db: also time \`loyalty-import worker\` processes, for each count in the
+                  list (such as 1,2,3): the file in that many parts, one queued job each, the
+                  workers started together, timed from the jobs' queuing to the last one's end,
+                  each count on a fresh copy of the org
   --json          print the measurements as one JSON document
   --keep          keep the generated file and the store (the SQLite file, or the PostgreSQL database)
   --help          print this
@@ -61,6 +68,7 @@ function parseCommandLine() {
         'dry-run': { type: 'boolean', default: false },
         cold: { type: 'boolean', default: false },
         db: { type: 'string' },
+        workers: { type: 'string' },
         json: { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -107,6 +115,9 @@ const template =
   profile === 'trackers' ? (real ? realTrackersTemplate('bench') : generatedTrackersTemplate('bench')) : real ? realPromotionTemplate('bench') : generatedPromotionTemplate('bench');
 const saved = await saveTemplate(template, store);
 await store.close();
+// With --workers, the org as loaded, before any import, for each count's fresh copy.
+const orgCopy = `${pgName}_org`;
+if (values.workers && server) psql(server, `create database ${orgCopy} template ${pgName}`);
 
 t = performance.now();
 const write = profile === 'trackers' ? (real ? writeRealTrackersFile : writeTrackersFile) : real ? writeRealPromotionFile : writePromotionFile;
@@ -158,6 +169,8 @@ try {
 } catch {
   say(`floor: ${server ? 'psql' : 'the sqlite3 command (apt-get install -y sqlite3)'} is missing or failed; no floor measured`);
 }
+const workerRuns = values.workers && server ? await measureWorkers(values.workers.split(',').map(Number)) : [];
+if (values.workers && server) psql(server, `drop database ${orgCopy} with (force)`);
 if (server && !values.keep) psql(server, `drop database ${pgName} with (force)`);
 
 const out = {
@@ -177,15 +190,81 @@ const out = {
   orgLoadSeconds: round(orgLoadSeconds),
   status: result.summary.status,
   rejected: result.summary.rows.rejected,
+  workers: workerRuns,
 };
 if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
 else {
   process.stdout.write(`${rows} rows in ${out.seconds} s: ${out.rowsPerSecond} rows/s, peak RSS ${out.peakRssMb} MB, ${out.floorRatio ?? '?'}× the ${server ? 'psql \\copy' : 'sqlite3 .import'} floor\n`);
   process.stdout.write(breakdown(result.phases, result.seconds));
   if (dryRun) process.stdout.write(`dry run: ${out.dryRunSeconds} s (${round(dryRun.seconds / result.seconds)}× the import), peak RSS ${out.dryRunPeakRssMb} MB\n`);
+  for (const w of workerRuns) {
+    const one = workerRuns.find((r) => r.workers === 1);
+    const speedup = one ? `, ${round(one.seconds / w.seconds)}× one worker` : '';
+    const floor = floorSeconds === null ? '' : `, ${round(w.seconds / floorSeconds)}× the floor`;
+    process.stdout.write(`${w.workers} worker${w.workers === 1 ? '' : 's'}, ${w.workers} job${w.workers === 1 ? '' : 's'}: ${w.seconds} s, ${w.rowsPerSecond} rows/s${floor}${speedup}\n`);
+  }
 }
 if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
 else say(`kept: ${dir}`);
+
+interface WorkerRun {
+  workers: number;
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+/**
+ * `--workers`: for each count, a fresh copy of the loaded org, the file cut into that many parts
+ * (whole rows, each with the header), one job each queued for `loyalty-import worker` processes
+ * started together; the time from queuing to the last job's end. Each part is a job of its own:
+ * a job runs in one worker at a time.
+ */
+async function measureWorkers(counts: number[]): Promise<WorkerRun[]> {
+  const runs: WorkerRun[] = [];
+  const cli = path.join(here, '..', '..', 'bin', 'loyalty-import.js');
+  const [header, ...lines] = fs.readFileSync(csvFile, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
+  for (const count of counts) {
+    if (!Number.isInteger(count) || count < 1) throw new Error(`--workers takes whole numbers of workers, such as 1,2,3`);
+    const copy = `${pgName}_w${count}`;
+    psql(server!, `create database ${copy} template ${orgCopy}`);
+    const url = `${server}/${copy}`;
+    const store = await openStore(url);
+    const jobs: string[] = [];
+    const per = Math.ceil(lines.length / count);
+    for (let i = 0; i < count; i++) {
+      const part = path.join(dir, `part-${count}-${i}.csv`);
+      fs.writeFileSync(part, `${[header, ...lines.slice(i * per, (i + 1) * per)].join('\n')}\n`);
+      jobs.push((await createJob(store, { orgId: 'bench', template: saved.id, filePath: part, allowDuplicate: true })).id);
+    }
+    const env = { ...process.env, LOYALTY_DB: url, LOYALTY_LOG_LEVEL: 'warn' };
+    const workers = Array.from({ length: count }, () => spawn(process.execPath, [cli, 'worker', '--concurrency', '1'], { env, stdio: 'ignore' }));
+    try {
+      // Each worker makes sure of the queue's schema before it takes work: queued once all are up.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const started = performance.now();
+      for (const id of jobs) await enqueueJob(url, id);
+      let rejected = 0;
+      for (;;) {
+        const current = await Promise.all(jobs.map((id) => store.getJob(id)));
+        if (current.every((j) => j && FINAL_STATUSES.has(j.status))) {
+          rejected = current.reduce((sum, j) => sum + j!.counts.rejected, 0);
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (rejected !== expectedRejected) throw new Error(`${count} workers: expected ${expectedRejected} rejected rows, got ${rejected}`);
+      runs.push({ workers: count, seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds) });
+      say(`${count} worker${count === 1 ? '' : 's'}: ${jobs.length} jobs ended in ${seconds.toFixed(2)} s`);
+    } finally {
+      for (const w of workers) w.kill('SIGTERM');
+      await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : w.once('exit', resolve)))));
+      await store.close();
+      psql(server!, `drop database ${copy} with (force)`);
+    }
+  }
+  return runs;
+}
 
 /** Empties the page cache, so that the next step reads the store and the file from disk. */
 function dropPageCache(): void {

@@ -167,18 +167,28 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
     appError = toAppError(error);
   }
   if (appError.code === 'INTERNAL' || appError.httpStatus >= 500) request.log.error({ err: error }, 'request failed');
-  // A refused request whose body was not read: a small body is read and dropped, so that the
-  // client, still sending it, gets the answer; a large one (an upload) closes the connection.
+  // A refused request whose body was not read is read and dropped, so that the client, still
+  // sending it, gets the answer: a connection closed under a client that is still sending is
+  // reset, and the client sees the reset instead of the answer. A client that goes on sending a
+  // large body past the answer has its connection closed after `DRAIN_MS`.
   if (!request.raw.complete) {
+    request.raw.resume();
     const length = Number(request.headers['content-length']);
-    if (Number.isFinite(length) && length <= SMALL_BODY) request.raw.resume();
-    else reply.header('connection', 'close');
+    if (!(Number.isFinite(length) && length <= SMALL_BODY)) {
+      const cut = setTimeout(() => request.raw.socket?.destroy(), DRAIN_MS);
+      cut.unref();
+      request.raw.once('end', () => clearTimeout(cut));
+      request.raw.once('close', () => clearTimeout(cut));
+    }
   }
   return reply.code(appError.httpStatus).send({ error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) } });
 }
 
-/** A body small enough to read and drop rather than close the connection on. */
+/** A body small enough to read and drop whatever the time it takes. */
 const SMALL_BODY = 1024 * 1024;
+
+/** How long a refused large body is read and dropped before its connection is closed. */
+const DRAIN_MS = 10_000;
 
 const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f6feb"/><path d="M9 8h4v12h10v4H9z" fill="#fff"/></svg>`;
 
