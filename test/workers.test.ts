@@ -297,6 +297,38 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
     }
   }, 120_000);
 
+  it('import --queue of a job the workers cannot go on with (its copy changed while it waited) ends INTERRUPTED, exit 1', async () => {
+    const first = worker();
+    await first.ready;
+    const following = startCli(['import', bigFile, '--org', ORG, '--template', templateId, '--queue', '--allow-duplicate'], { cwd: dir, db: location, env: env() });
+    running.push(following.child);
+    const [made] = await (async () => {
+      for (;;) {
+        const jobs = await store.listJobs(ORG);
+        const busy = jobs.filter((j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+        if (busy.length > 0) return busy;
+        await sleep(20);
+      }
+    })();
+    first.child.kill('SIGTERM');
+    await first.done;
+    const copy = { id: made!.fileId!, path: made!.filePath };
+    await store.fileBytes.remove(copy);
+    await store.fileBytes.write(
+      copy.id,
+      (async function* () {
+        yield Buffer.from('Mobile,Bill No,Date,Store,Value\n');
+      })(),
+    );
+    worker();
+    const end = await following.done;
+    expect(end.code, end.stderr).toBe(1);
+    expect(end.stderr).toContain('the workers cannot go on with it');
+    expect(end.stderr).toContain(`loyalty-import job resume ${made!.id}`);
+    expect(end.stdout).toMatch(/INTERRUPTED/);
+    expect((await store.getJob(made!.id))!.status).toBe('INTERRUPTED');
+  }, 120_000);
+
   it('the server with --workers hands a job made over HTTP to a worker; resume and cancel reach it', async () => {
     // Started together on a new database: both make the queue's schema, one after the other.
     const first = worker();

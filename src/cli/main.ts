@@ -306,8 +306,9 @@ const FOLLOW_MS = 500;
 
 /**
  * Follows a job the workers run, from its row in the store, until it ends. A job left INTERRUPTED
- * by a worker that stopped is taken up by another: following goes on. A signal stops following
- * only: the job goes on in the workers.
+ * by a worker that stopped is taken up by another: following goes on. One the workers left
+ * because it cannot go on as it is (no longer queued) is returned INTERRUPTED. A signal stops
+ * following only: the job goes on in the workers.
  */
 async function followJob(store: Store, jobId: string, onProgress: NonNullable<RunOptions['onProgress']>): Promise<JobRecord> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -321,6 +322,10 @@ async function followJob(store: Store, jobId: string, onProgress: NonNullable<Ru
       const job = await store.getJob(jobId);
       if (!job) throw new Error(`job ${jobId} disappeared`);
       if (FINAL_STATUSES.has(job.status)) return job;
+      if (job.status === 'INTERRUPTED' && job.queued === false) {
+        process.stderr.write(`Job ${jobId}: the workers cannot go on with it as it is (a worker's log says why)\n`);
+        return job;
+      }
       onProgress({ status: job.status, done: job.counts.total, known: job.rowsKnown });
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
     }
