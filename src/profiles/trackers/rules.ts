@@ -40,15 +40,17 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   ];
   // In a dry run nothing is written, so keys seen in earlier chunks are remembered here; in an
   // import the store has them (with this job's id), which keeps memory flat for any file size.
-  const seenInDryRun = new Set<string>();
+  const seenInDryRun = new Set<ValueKey>();
   // A chunk's existing values are looked up ahead, before the chunk before it has committed: the
   // keys that chunk wrote are kept until the next one is resolved.
-  let writtenByPrevious = new Set<string>();
+  let writtenByPrevious = new Set<ValueKey>();
   // The keys of the chunk last resolved: the previous chunk's once it has committed.
-  let resolvedKeys = new Set<string>();
+  let resolvedKeys = new Set<ValueKey>();
   // The cell a window rejection points at: the date, or the id when the row has no date.
   const idField = standard ? 'transactionDate' : 'loyaltyLogId';
-  const keyOf = (loyaltyLogId: number, itemId: number | null) => `${loyaltyLogId}:${itemId ?? 0}`;
+  // A BILL tracker's value is keyed by its transaction alone: a number, which a dry run keeps for
+  // every row at a third of the memory of a string.
+  const keyOf = (loyaltyLogId: number, itemId: number | null): ValueKey => (itemId === null || itemId === 0 ? loyaltyLogId : `${loyaltyLogId}:${itemId}`);
   const belongs = (tx: TransactionRecord, party: Party) => (config.userGroup2Enabled ? tx.groupId === party.groupId : tx.userId === party.userId);
 
   const prepared: PreparedProfile<TrackersPrefetch> = {
@@ -161,10 +163,10 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
       });
 
       // 8. Not tracked yet, and not twice in this file (the first row stands).
-      const existing = new Map<string, string>();
+      const existing = new Map<ValueKey, string>();
       for (const k of tracked) existing.set(keyOf(k.loyalty_log_id, k.item_id), k.job_id);
       for (const key of writtenByPrevious) existing.set(key, ctx.jobId);
-      const seen = ctx.dryRun ? seenInDryRun : new Set<string>();
+      const seen = ctx.dryRun ? seenInDryRun : new Set<ValueKey>();
       const writes: TrackerValueRow[] = [];
       for (const a of alive) {
         const key = keyOf(a.tx!.loyaltyLogId, a.itemId);
@@ -202,6 +204,9 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   };
   return prepared;
 }
+
+/** A tracker value's key: its transaction, and its line item for a LINEITEM tracker. */
+type ValueKey = number | string;
 
 /** What a chunk's lookups found, before the rules run. */
 interface TrackersPrefetch {
