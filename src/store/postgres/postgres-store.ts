@@ -72,6 +72,8 @@ export class PostgresStore extends KyselyStore {
   async commitChunk(c: ChunkCommit): Promise<void> {
     // One client for the whole transaction: COPY streams on a connection, not through Kysely.
     const client = await this.pool.connect();
+    // A connection that cannot even roll back is not given back to the pool.
+    let broken: Error | undefined;
     try {
       await client.query('begin');
       const progress = this.db
@@ -99,10 +101,12 @@ export class PostgresStore extends KyselyStore {
       }
       await client.query('commit');
     } catch (error) {
-      await client.query('rollback').catch(() => undefined);
+      await client.query('rollback').catch((failure: Error) => {
+        broken = failure;
+      });
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
     // A table an import is filling outgrows its statistics within the job; stale ones make the
     // planner read every value of a tracker to find a chunk's keys. The tables chunks filled are
