@@ -406,7 +406,7 @@ export interface CliOptions {
   cwd: string;
   /**
    * The store: its location is given as `--db` before `args` (unless `db` is), and its
-   * environment (LOYALTY_FILES_DIR) is set. Without `place` or `db` the CLI takes its database
+   * environment (`StorePlace.env`) is set. Without `place` or `db` the CLI takes its database
    * from LOYALTY_DB.
    */
   place?: StorePlace;
