@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -237,10 +237,10 @@ async function measureWorkers(counts: number[]): Promise<WorkerRun[]> {
       jobs.push((await createJob(store, { orgId: 'bench', template: saved.id, filePath: part, allowDuplicate: true })).id);
     }
     const env = { ...process.env, LOYALTY_DB: url, LOYALTY_LOG_LEVEL: 'warn' };
-    const workers = Array.from({ length: count }, () => spawn(process.execPath, [cli, 'worker', '--concurrency', '1'], { env, stdio: 'ignore' }));
+    const workers = Array.from({ length: count }, () => spawn(process.execPath, [cli, 'worker', '--concurrency', '1'], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
     try {
-      // Each worker makes sure of the queue's schema before it takes work: queued once all are up.
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // The jobs are queued once every worker says it is ready (it has made sure of the queue's schema).
+      await Promise.all(workers.map(ready));
       const started = performance.now();
       for (const id of jobs) await enqueueJob(url, id);
       let rejected = 0;
@@ -264,6 +264,18 @@ async function measureWorkers(counts: number[]): Promise<WorkerRun[]> {
     }
   }
   return runs;
+}
+
+/** Settles when a worker process prints that it is ready; fails if it exits first. */
+function ready(worker: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let said = '';
+    worker.stderr!.on('data', (piece: Buffer) => {
+      said += String(piece);
+      if (said.includes(' ready: ')) resolve();
+    });
+    worker.once('exit', (code) => reject(new Error(`a worker exited with ${code} before it was ready: ${said.trim()}`)));
+  });
 }
 
 /** Empties the page cache, so that the next step reads the store and the file from disk. */

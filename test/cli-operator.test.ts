@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_STATUSES } from '../src/domain/jobs.js';
-import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, ON_POSTGRES, runCli, runProcess, type StorePlace, startCli, tempDir, tempPlace } from './helpers.js';
+import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, ON_POSTGRES, runCli, runProcess, type StorePlace, startCli, tempDir, tempPlacesOfFile } from './helpers.js';
 
 /**
  * The command line as an operator meets it on a bad day (spec: cli.md): report paths that would
@@ -19,13 +19,8 @@ const BIN = path.join(ROOT, 'bin', 'loyalty-import.js');
 let dir: string;
 /** The store the tests of this file share. */
 let place: StorePlace;
-const places: StorePlace[] = [];
-
-async function newPlace(): Promise<StorePlace> {
-  const made = await tempPlace();
-  places.push(made);
-  return made;
-}
+/** A fresh store location, dropped after the file's tests. */
+const newPlace = tempPlacesOfFile();
 
 function cli(args: string[], options: { on?: StorePlace; env?: Record<string, string> } = {}): Promise<CliRun> {
   return runCli(args, { cwd: dir, place: options.on ?? place, env: options.env });
@@ -64,7 +59,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const made of places) await made.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, runCli, type StorePlace, tempDir, tempPlace } from './helpers.js';
+import { acmeOrg, type CliRun, cliJson as json, ensureBuilt, runCli, type StorePlace, tempDir, tempPlacesOfFile } from './helpers.js';
 
 /**
  * The built command line (spec: cli.md), spawned as an operator runs it: commands, `--json`
@@ -15,14 +15,8 @@ const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2
 let dir: string;
 /** The store of this file's tests, which run in order on it. */
 let place: StorePlace;
-const places: StorePlace[] = [];
-
 /** A fresh store location, dropped after the file's tests. */
-async function newPlace(): Promise<StorePlace> {
-  const made = await tempPlace();
-  places.push(made);
-  return made;
-}
+const newPlace = tempPlacesOfFile();
 
 /** Runs the CLI on the test's store (or `on`); resolves when it exits. */
 function cli(args: string[], options: { on?: StorePlace; env?: Record<string, string> } = {}): Promise<CliRun> {
@@ -60,7 +54,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const made of places) await made.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

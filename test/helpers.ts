@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterEach, beforeEach, expect, inject } from 'vitest';
+import { afterAll, afterEach, beforeEach, expect, inject } from 'vitest';
 import { FileError } from '../src/core/error-codes.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
 import { loadReferenceData, type ReferenceDataFile } from '../src/org/reference-data.js';
@@ -140,6 +140,22 @@ export async function tempPlace(kind: StoreKind = TEST_KIND, from?: StorePlace):
     },
   };
   return place;
+}
+
+/**
+ * Store places for the tests of one file: the function returned makes a fresh one (see
+ * `tempPlace`), and every place it made is dropped after the file's tests.
+ */
+export function tempPlacesOfFile(): () => Promise<StorePlace> {
+  const places: StorePlace[] = [];
+  afterAll(async () => {
+    for (const made of places.splice(0)) await made.drop();
+  });
+  return async () => {
+    const made = await tempPlace();
+    places.push(made);
+    return made;
+  };
 }
 
 /** Drops the PostgreSQL database at `location` (a postgres:// URL), ending its connections. */

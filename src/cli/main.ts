@@ -283,6 +283,7 @@ program
         try {
           const done = await followJob(store, job.id, (p) => progress.update(p));
           progress.end();
+          if (done.status === 'INTERRUPTED') process.stderr.write(`Job ${job.id}: the workers cannot go on with it as it is (a worker's log says why)\n`);
           await finishJob(store, g, done, opts);
         } finally {
           progress.end();
@@ -322,10 +323,7 @@ async function followJob(store: Store, jobId: string, onProgress: NonNullable<Ru
       const job = await store.getJob(jobId);
       if (!job) throw new Error(`job ${jobId} disappeared`);
       if (FINAL_STATUSES.has(job.status)) return job;
-      if (job.status === 'INTERRUPTED' && job.queued === false) {
-        process.stderr.write(`Job ${jobId}: the workers cannot go on with it as it is (a worker's log says why)\n`);
-        return job;
-      }
+      if (job.status === 'INTERRUPTED' && job.queued === false) return job;
       onProgress({ status: job.status, done: job.counts.total, known: job.rowsKnown });
       await new Promise((resolve) => setTimeout(resolve, FOLLOW_MS));
     }

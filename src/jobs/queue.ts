@@ -1,5 +1,4 @@
-import { Logger, makeWorkerUtils, type WorkerUtils } from 'graphile-worker';
-import type pg from 'pg';
+import { Logger, makeWorkerUtils, type WorkerUtils, type WorkerUtilsOptions } from 'graphile-worker';
 
 /**
  * The queue of the worker processes (`loyalty-import worker`): graphile-worker, in its own schema
@@ -33,14 +32,7 @@ export class JobQueue {
 
   /** Connects to the queue of the database at `location`, making its schema if it is not there. */
   static async open(location: string): Promise<JobQueue> {
-    const utils = await makeWorkerUtils({ connectionString: location, logger: quietLogger });
-    try {
-      await utils.withPgClient((client) => migrateQueue(client, () => utils.migrate()));
-    } catch (error) {
-      await utils.release();
-      throw error;
-    }
-    return new JobQueue(utils);
+    return new JobQueue(await queueUtils({ connectionString: location }));
   }
 
   /**
@@ -75,17 +67,27 @@ export class JobQueue {
 const QUEUE_SCHEMA_LOCK = 0x4c6f_7961; // "Loya"
 
 /**
- * Runs graphile-worker's migration while holding an advisory lock on `client`'s session. A
- * worker and a server started at the same moment on a new database would otherwise both make
- * the schema, and the one that lost the race could read a table the other had not committed yet.
+ * graphile-worker's utilities on the queue's database, its schema made or brought up to date
+ * first, under an advisory lock held on one session: a worker and a server started at the same
+ * moment on a new database would otherwise both make the schema, and the one that lost the race
+ * could read a table the other had not committed yet.
  */
-export async function migrateQueue(client: Pick<pg.PoolClient, 'query'>, migrate: () => Promise<void>): Promise<void> {
-  await client.query('select pg_advisory_lock($1)', [QUEUE_SCHEMA_LOCK]);
+export async function queueUtils(options: Pick<WorkerUtilsOptions, 'connectionString' | 'pgPool'>): Promise<WorkerUtils> {
+  const utils = await makeWorkerUtils({ ...options, logger: quietLogger });
   try {
-    await migrate();
-  } finally {
-    await client.query('select pg_advisory_unlock($1)', [QUEUE_SCHEMA_LOCK]);
+    await utils.withPgClient(async (client) => {
+      await client.query('select pg_advisory_lock($1)', [QUEUE_SCHEMA_LOCK]);
+      try {
+        await utils.migrate();
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [QUEUE_SCHEMA_LOCK]);
+      }
+    });
+  } catch (error) {
+    await utils.release();
+    throw error;
   }
+  return utils;
 }
 
 /** Hands one job to the workers of the PostgreSQL database at `location`. */

@@ -1,9 +1,9 @@
-import { makeWorkerUtils, run, type Runner, type Task } from 'graphile-worker';
+import { run, type Runner, type Task } from 'graphile-worker';
 import pg from 'pg';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import { FINAL_STATUSES } from '../domain/jobs.js';
 import { LEASE } from '../domain/lease.js';
-import { migrateQueue, quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
+import { queueUtils, quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
 import { runJobInThread } from './run-in-thread.js';
 import { JobRequestError } from './runner.js';
 
@@ -83,14 +83,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   // The schema first, under the lock every process takes to make it; `run` then finds it made.
-  const utils = await makeWorkerUtils({ pgPool: pool, logger: quietLogger });
   try {
-    await utils.withPgClient((client) => migrateQueue(client, () => utils.migrate()));
+    await (await queueUtils({ pgPool: pool })).release();
   } catch (error) {
     await pool.end();
     throw error;
-  } finally {
-    await utils.release();
   }
 
   const runner: Runner = await run({

@@ -44,6 +44,7 @@ export function copyValue(value: string | number | null): string {
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-function quoteIdent(name: string): string {
+/** A table or column name as a quoted SQL identifier. */
+export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }

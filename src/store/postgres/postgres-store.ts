@@ -6,7 +6,7 @@ import { KyselyStore } from '../kysely-store.js';
 import { jobPatchColumns } from '../queries/row-mappers.js';
 import { columnsOf, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
 import { migrateToLatest } from '../migrations/index.js';
-import { copyRows } from './copy-rows.js';
+import { copyRows, quoteIdent } from './copy-rows.js';
 import { DatabaseFileBytes } from './database-file-bytes.js';
 import { FINAL_STATUSES } from '../../domain/jobs.js';
 import type { ReferenceData } from '../../domain/reference-data.js';
@@ -223,9 +223,9 @@ type Table = keyof Database;
 /** Inserts each row unless one with its primary key is there. */
 async function insertUnlessPresent(client: pg.PoolClient, table: TableDeclaration, rows: TableWrite['rows']): Promise<void> {
   const columns = columnsOf(table);
-  const names = columns.map((c) => `"${c}"`).join(', ');
-  const keys = table.primaryKey.map((c) => `"${c}"`).join(', ');
-  const text = `insert into "${table.name}" (${names}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) on conflict (${keys}) do nothing`;
+  const names = columns.map(quoteIdent).join(', ');
+  const keys = table.primaryKey.map(quoteIdent).join(', ');
+  const text = `insert into ${quoteIdent(table.name)} (${names}) values (${columns.map((_, i) => `$${i + 1}`).join(', ')}) on conflict (${keys}) do nothing`;
   for (const row of rows) await client.query(text, columns.map((c) => row[c] ?? null));
 }
 

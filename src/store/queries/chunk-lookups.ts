@@ -89,19 +89,18 @@ export class ChunkLookups implements Pick<LookupStore, 'findCustomers' | 'findGr
     return out;
   }
 
-  async findTransactionsById(orgId: string, loyaltyLogIds: number[]): Promise<TransactionRecord[]> {
-    const out: TransactionRecord[] = [];
-    for (const slice of slices(loyaltyLogIds)) {
-      const rows = await this.q.lookup(this.transactionQuery(orgId).where('loyalty_log_id', 'in', this.q.inList(slice)));
-      for (const r of rows) out.push(r as TransactionRecord);
-    }
-    return out;
+  findTransactionsById(orgId: string, loyaltyLogIds: number[]): Promise<TransactionRecord[]> {
+    return this.findTransactions(orgId, 'loyalty_log_id', loyaltyLogIds);
   }
 
-  async findTransactionsByBill(orgId: string, billNumbers: string[]): Promise<TransactionRecord[]> {
+  findTransactionsByBill(orgId: string, billNumbers: string[]): Promise<TransactionRecord[]> {
+    return this.findTransactions(orgId, 'bill_number', billNumbers);
+  }
+
+  private async findTransactions<K extends string | number>(orgId: string, column: 'loyalty_log_id' | 'bill_number', keys: K[]): Promise<TransactionRecord[]> {
     const out: TransactionRecord[] = [];
-    for (const slice of slices(billNumbers)) {
-      const rows = await this.q.lookup(this.transactionQuery(orgId).where('bill_number', 'in', this.q.inList(slice)));
+    for (const slice of slices(keys)) {
+      const rows = await this.q.lookup(this.transactionQuery(orgId).where(column, 'in', this.q.inList(slice as never[])));
       for (const r of rows) out.push(r as TransactionRecord);
     }
     return out;

@@ -8,13 +8,7 @@ export class TemplateQueries implements TemplateStore {
   constructor(private readonly q: Queries) {}
 
   async findTemplate(orgId: string, nameOrId: string): Promise<TemplateVersionRecord | null> {
-    const row = await this.q.db
-      .selectFrom('templates')
-      .innerJoin('template_versions', (j) =>
-        j.onRef('template_versions.template_id', '=', 'templates.id').onRef('template_versions.version', '=', 'templates.current_version'),
-      )
-      .selectAll()
-      .where('templates.org_id', '=', orgId)
+    const row = await this.currentVersions(orgId)
       .where((eb) => eb.or([eb('templates.name', '=', nameOrId), eb('templates.id', '=', nameOrId)]))
       .executeTakeFirst();
     return row ? toTemplate(row) : null;
@@ -32,16 +26,19 @@ export class TemplateQueries implements TemplateStore {
   }
 
   async listTemplates(orgId: string): Promise<TemplateVersionRecord[]> {
-    const rows = await this.q.db
+    const rows = await this.currentVersions(orgId).orderBy('templates.name').execute();
+    return rows.map(toTemplate);
+  }
+
+  /** The org's templates, each with its current version. */
+  private currentVersions(orgId: string) {
+    return this.q.db
       .selectFrom('templates')
       .innerJoin('template_versions', (j) =>
         j.onRef('template_versions.template_id', '=', 'templates.id').onRef('template_versions.version', '=', 'templates.current_version'),
       )
       .selectAll()
-      .where('templates.org_id', '=', orgId)
-      .orderBy('templates.name')
-      .execute();
-    return rows.map(toTemplate);
+      .where('templates.org_id', '=', orgId);
   }
 
   async saveTemplateVersion(record: TemplateVersionRecord): Promise<void> {
