@@ -102,3 +102,12 @@ export interface Rejection {
   cells: string[];
 }
 
+
+/**
+ * A range of a shared job's rows (first and last row number, both included): the part of the
+ * file one runner looks up, checks and commits at a time (see jobs/shared-run.ts).
+ */
+export interface JobRange {
+  firstRow: number;
+  lastRow: number;
+}

@@ -8,7 +8,7 @@ import type { ParsedRow } from '../profiles/types.js';
 import type { Org } from '../domain/org.js';
 import type { Store } from '../store/port.js';
 import { type TemplateBody, templateIssue } from '../templates/schema.js';
-import { csvOptions } from './runner.js';
+import { csvOptions } from './job-plan.js';
 
 /**
  * A preview: the first rows of a file through a template, each with the outcome a dry run would

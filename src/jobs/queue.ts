@@ -13,6 +13,16 @@ import { Logger, makeWorkerUtils, type WorkerUtils, type WorkerUtilsOptions } fr
 /** The graphile-worker task that runs one job. */
 export const RUN_JOB_TASK = 'run-job';
 
+/**
+ * The graphile-worker task that takes part in a job another worker runs (see shared-run.ts).
+ * A job of several chunks gets one per range after the first, up to `MAX_JOB_HELPERS`, each
+ * keyed by the job and its number: a free worker takes one and helps until no range is free.
+ */
+export const HELP_JOB_TASK = 'help-job';
+
+/** The most helpers a job asks for. A helper that finds no free range ends at once. */
+export const MAX_JOB_HELPERS = 7;
+
 /** How often graphile-worker retries a task that failed for a reason not the job's (a lost connection). */
 export const RUN_JOB_MAX_ATTEMPTS = 10;
 

@@ -11,9 +11,32 @@ import { JobRequestError, type RunOptions } from './runner.js';
  * objects die young instead of being promoted (measured in docs/benchmarks.md).
  */
 export function runJobInThread(location: string, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
+  return inThread<JobRecord>(
+    { location, jobId, chunkRows: options.chunkRows, maxFileBytes: options.maxFileBytes, measure: options.phases !== undefined, share: options.share !== undefined },
+    options,
+    (m) => {
+      if (m.phases && options.phases) Object.assign(options.phases, m.phases);
+      return m.job;
+    },
+  );
+}
+
+/**
+ * Takes part in a shared job (`helpJob`, see shared-run.ts) in a worker thread with the same
+ * limits; resolves with the number of ranges this thread committed.
+ */
+export function helpJobInThread(location: string, jobId: string, options: Pick<RunOptions, 'signal'> = {}): Promise<number> {
+  return inThread<number>({ location, jobId, help: true }, options, (m) => m.helped);
+}
+
+type ThreadMessage = { progress?: Progress; share?: number; job?: JobRecord; helped?: number; phases?: PhaseTimes; error?: { name: string; message: string; stack?: string } };
+
+/** Runs job-thread.ts with `data`; `end` picks the result out of its last message. */
+function inThread<T>(data: Record<string, unknown>, options: RunOptions, end: (m: ThreadMessage) => T | undefined): Promise<T> {
+  const jobId = data.jobId as string;
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./job-thread.js', import.meta.url), {
-      workerData: { location, jobId, chunkRows: options.chunkRows, maxFileBytes: options.maxFileBytes, measure: options.phases !== undefined },
+      workerData: data,
       resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 96 },
     });
     let settled = false;
@@ -26,13 +49,16 @@ export function runJobInThread(location: string, jobId: string, options: RunOpti
       settled = true;
       reject(error);
     };
-    worker.on('message', (m: { progress?: Progress; job?: JobRecord; phases?: PhaseTimes; error?: { name: string; message: string; stack?: string } }) => {
+    worker.on('message', (m: ThreadMessage) => {
       if (m.progress) options.onProgress?.(m.progress);
-      else if (m.job) {
-        if (m.phases && options.phases) Object.assign(options.phases, m.phases);
+      else if (m.share !== undefined) void Promise.resolve(options.share?.(m.share)).catch(() => undefined);
+      else if (m.error) fail(rebuild(m.error, jobId));
+      else {
+        const result = end(m);
+        if (result === undefined) return;
         settled = true;
-        resolve(m.job);
-      } else if (m.error) fail(rebuild(m.error, jobId));
+        resolve(result);
+      }
     });
     worker.on('error', (error) => fail(new JobStoppedError(jobId, error.message)));
     worker.on('exit', (code) => {

@@ -1,24 +1,22 @@
 import { type Hash, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { threadId } from 'node:worker_threads';
-import { type ColumnMapping, resolveMapping } from '../core/column-mapping.js';
-import { CsvReader, type CsvOptions, type CsvRecord } from '../core/csv-reader.js';
-import { dateParserFor } from '../core/date-format.js';
+import { CsvReader, type CsvRecord } from '../core/csv-reader.js';
 import { FileError } from '../core/error-codes.js';
-import { createRowParser } from '../core/row-parser.js';
-import { profileOf } from '../profiles/registry.js';
-import type { ParsedRow, PreparedProfile } from '../profiles/types.js';
+import type { RowParse } from '../core/row-parser.js';
+import type { ParsedRow } from '../profiles/types.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import type { StoredFile } from '../domain/files.js';
 import { FINAL_STATUSES, type JobCounts, type JobRecord, type Rejection } from '../domain/jobs.js';
 import { LEASE, runnerIsGone } from '../domain/lease.js';
 import type { Store } from '../store/port.js';
 import { WriteConflictError } from '../store/write-conflict-error.js';
-import { type TemplateBody, templateIssue, templateSchema } from '../templates/schema.js';
+import type { TemplateBody } from '../templates/schema.js';
 import { jobFileBytes, sha256 } from './file-source.js';
 import { copyIntoStore, maxFileBytes, megabytes, releaseJobFile } from './files.js';
+import { chunkRejections, countsAfter, csvOptions, type JobPlan, mappingOf, planJob, rowParserOf, runnerId, staleBefore, WRITE_CONFLICT_ATTEMPTS } from './job-plan.js';
 import { PhaseClock, type PhaseTimes } from './phases.js';
+import { cutRanges, importShared } from './shared-run.js';
 
 /**
  * The job lifecycle: QUEUED → VALIDATING → VALIDATED (a dry run ends here) → IMPORTING →
@@ -48,13 +46,6 @@ export function chunkRowsOf(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(n) && n > 0 ? n : DEFAULT_CHUNK_ROWS;
 }
 
-/**
- * How often a chunk is looked up and checked again when another job wrote one of its keys
- * meanwhile. Each attempt sees every row committed before it, so only a job that keeps winning
- * the race on new keys of the same chunk could exhaust them.
- */
-const WRITE_CONFLICT_ATTEMPTS = 5;
-
 /** A job to make: the file is an upload of the org (`fileId`) or a path the job copies. */
 export type NewJobRequest = {
   orgId: string;
@@ -74,6 +65,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Filled with where the job's time went (see phases.ts); measuring costs a little. */
   phases?: PhaseTimes;
+  /**
+   * Shares the import with other runners (see shared-run.ts): once the file is cut into ranges,
+   * `share` is told how many there are, to start runners that call `helpJob`. Without it (and
+   * for a dry run, or a file of one chunk) this runner imports every row itself.
+   */
+  share?: (ranges: number) => void | Promise<void>;
 }
 
 /** A job that cannot go on as asked (its resume meets a file-level problem): a state conflict. */
@@ -130,15 +127,6 @@ export async function createJob(store: Store, request: NewJobRequest): Promise<J
     sourceJobId: request.sourceJobId ?? null,
     createdAt: new Date().toISOString(),
   });
-}
-
-/** Who runs a job: this machine, process and thread. */
-function runnerId(): string {
-  return `${os.hostname()}:${process.pid}:${threadId}`;
-}
-
-function staleBefore(): string {
-  return new Date(Date.now() - LEASE.staleMs).toISOString();
 }
 
 /** Why a runner stops before the end of its file. */
@@ -315,35 +303,19 @@ async function checkSameFile(store: Store, job: JobRecord): Promise<void> {
 async function execute(store: Store, job: JobRecord, options: RunOptions, lease: Lease, clock: PhaseClock): Promise<void> {
   const startedAt = job.startedAt ?? new Date().toISOString();
   await store.updateJob(job.id, { status: 'VALIDATING', startedAt });
-  const version = await store.getTemplateVersion(job.templateId, job.templateVersion);
-  const org = await store.getOrg(job.orgId);
-  if (!version || !org) throw new FileError('INVALID_TEMPLATE', `Template ${job.templateId} version ${job.templateVersion} or its org no longer exists`);
-  const parsed = templateSchema.safeParse(version.body);
-  if (!parsed.success) throw templateIssue(parsed.error);
-  const body = parsed.data;
-  const profile = profileOf(body.profile);
-  const config = profile.configSchema.safeParse(body.config);
-  if (!config.success) throw templateIssue(config.error, 'config');
-
   const maxBytes = options.maxFileBytes ?? maxFileBytes();
-  if (job.fileSize > maxBytes) {
-    throw new FileError('FILE_TOO_LARGE', `The file is ${megabytes(job.fileSize)}; the largest file accepted is ${megabytes(maxBytes)}. Split it into smaller files`);
-  }
-  const prepared = await profile.prepare({
-    org,
-    config: config.data,
-    store: clock.storeFor(store),
-    dryRun: job.dryRun,
-    jobId: job.id,
-    startedAt,
-    promotionIdentifier: version.promotionIdentifier,
+  const plan = await planJob(store, job, startedAt, {
+    lookups: clock.storeFor(store),
+    check: () => {
+      if (job.fileSize > maxBytes) {
+        throw new FileError('FILE_TOO_LARGE', `The file is ${megabytes(job.fileSize)}; the largest file accepted is ${megabytes(maxBytes)}. Split it into smaller files`);
+      }
+    },
   });
-
-  // Only the fields this job reads are matched (and reported as matched automatically).
-  const used = new Set([...prepared.mandatoryFields, ...prepared.optionalFields]);
-  const fields = profile.fields.filter((f) => used.has(f.key));
+  const { body } = plan;
   clock.lap('other');
-  const scan = await scanFile((hash) => jobFileBytes(store, job, hash), body, prepared, fields, (f) => profile.extraNames(f, config.data));
+  const scan = await scanFile((hash) => jobFileBytes(store, job, hash), body);
+  const mapping = mappingOf(plan, scan.header, scan.expectedCells);
   clock.lap('scan');
   await lease.checkpoint();
   if (job.fileSha256 !== null && job.fileSha256 !== scan.sha256) {
@@ -366,25 +338,40 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   }
   await store.updateJob(job.id, {
     header: scan.header,
-    autoMapped: scan.mapping.autoMapped,
+    autoMapped: mapping.autoMapped,
     rowsKnown: scan.rows,
-    promotionIdentifier: version.promotionIdentifier,
+    promotionIdentifier: plan.promotionIdentifier,
     status: job.dryRun ? 'VALIDATING' : 'IMPORTING',
   });
   options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: job.counts.total, known: scan.rows });
 
-  const counts: JobCounts = structuredClone(job.counts);
-  const parseRow = createRowParser({
-    fields: profile.fields,
-    columns: scan.mapping.columns,
-    mandatory: prepared.mandatoryFields,
-    optional: prepared.optionalFields,
-    defaults: body.defaults,
-    expectedCells: scan.expectedCells,
-    dates: dateParserFor(body.csv.dateFormat),
-    dateFormat: body.csv.dateFormat ?? null,
-  });
+  const parseRow = rowParserOf(plan, mapping, scan.expectedCells);
   const chunkRows = options.chunkRows ?? chunkRowsOf();
+  const ranges = options.share && !job.dryRun ? cutRanges(job.checkpointRow, scan.firstRow, scan.lastRow, chunkRows) : [];
+  if (options.share && ranges.length > 1) {
+    // Shared with other runners: ranges looked up and checked side by side, committed in order.
+    const progress = (done: number) => options.onProgress?.({ status: 'IMPORTING', done, known: scan.rows });
+    await importShared(store, job, { plan, parseRow, runner: lease.runner, ranges, share: options.share, stopHere: () => lease.checkpoint(), onProgress: progress });
+    clock.lap('other');
+  } else {
+    await importInOrder(store, job, { plan, parseRow, chunkRows, options, lease, clock, known: scan.rows });
+  }
+
+  await lease.checkpoint();
+  const counts = (await store.getJob(job.id))!.counts;
+  const status = job.dryRun ? 'VALIDATED' : counts.rejected === 0 ? 'COMPLETED' : 'COMPLETED_WITH_ERRORS';
+  await store.updateJob(job.id, { status, finishedAt: new Date().toISOString() }, { unlessEnded: true });
+}
+
+/** The sequential import: chunks read, looked up, checked and committed one after another by this runner. */
+async function importInOrder(
+  store: Store,
+  job: JobRecord,
+  ctx: { plan: JobPlan; parseRow: (record: CsvRecord) => RowParse; chunkRows: number; options: RunOptions; lease: Lease; clock: PhaseClock; known: number },
+): Promise<void> {
+  const { plan, parseRow, chunkRows, options, lease, clock } = ctx;
+  const { prepared } = plan;
+  const counts: JobCounts = structuredClone(job.counts);
   let rows: ParsedRow[] = [];
   let rejections: Rejection[] = [];
   let lastRow = job.checkpointRow;
@@ -412,14 +399,8 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
       clock.inRules = true;
       const result = await prepared.resolve(chunk.rows, lookups);
       clock.inRules = false;
-      const rejected = [...chunk.rejections];
-      for (const r of result.rejected) rejected.push({ rowNumber: r.row.rowNumber, cells: r.row.cells, ...r.issue });
-      const next: JobCounts = { ...counts, errorCounts: { ...counts.errorCounts } };
-      for (const r of rejected) next.errorCounts[r.code] = (next.errorCounts[r.code] ?? 0) + 1;
-      next.valid += result.accepted;
-      next.rejected += rejected.length;
-      next.total += chunkTotal;
-      if (!job.dryRun) next.imported += result.accepted;
+      const rejected = chunkRejections(chunk.rejections, result);
+      const next = countsAfter(counts, chunkTotal, rejected, result.accepted, job.dryRun);
       clock.lap('rules');
       try {
         await store.commitChunk({
@@ -441,7 +422,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
       break;
     }
     await store.checkAlive();
-    options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: counts.total, known: scan.rows });
+    options.onProgress?.({ status: job.dryRun ? 'VALIDATING' : 'IMPORTING', done: counts.total, known: ctx.known });
   };
 
   const cut = async () => {
@@ -471,7 +452,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     }
   };
 
-  const reader = new CsvReader(jobFileBytes(store, job), csvOptions(body));
+  const reader = new CsvReader(jobFileBytes(store, job), csvOptions(plan.body));
   await reader.header();
   clock.lap('other');
   for await (const batch of reader.records()) {
@@ -492,58 +473,37 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   }
   if (rows.length + rejections.length > 0) await cut();
   if (inflight) await finish(inflight);
-
-  await lease.checkpoint();
-  const status = job.dryRun ? 'VALIDATED' : counts.rejected === 0 ? 'COMPLETED' : 'COMPLETED_WITH_ERRORS';
-  await store.updateJob(job.id, { status, finishedAt: new Date().toISOString() }, { unlessEnded: true });
 }
 
 interface FileScan {
   sha256: string;
   header: string[] | null;
   rows: number;
+  /** The row numbers of the file's first and last data rows. */
+  firstRow: number;
+  lastRow: number;
   expectedCells: number;
-  mapping: ColumnMapping;
 }
 
-/** The first pass: every file-level check, before anything is written. */
-async function scanFile(
-  bytes: (hash: Hash) => AsyncIterable<Uint8Array>,
-  body: TemplateBody,
-  prepared: PreparedProfile,
-  fields: ReadonlyArray<{ key: string; label: string; aliases: readonly string[] }>,
-  extraNames: (field: string) => readonly string[],
-): Promise<FileScan> {
+/** The first pass: every file-level check of the bytes, before anything is written. */
+async function scanFile(bytes: (hash: Hash) => AsyncIterable<Uint8Array>, body: TemplateBody): Promise<FileScan> {
   const hash = sha256();
   const reader = new CsvReader(bytes(hash), csvOptions(body));
   const headerRecord = await reader.header();
   let rows = 0;
   let first: CsvRecord | null = null;
+  let lastRow = 0;
   for await (const batch of reader.records()) {
     first ??= batch[0] ?? null;
     rows += batch.length;
+    if (batch.length > 0) lastRow = batch[batch.length - 1]!.rowNumber;
     if (rows > body.rowLimit) {
       throw new FileError('ROW_LIMIT_EXCEEDED', `The file has more than ${body.rowLimit} data rows, the template's rowLimit; split it, or raise rowLimit`);
     }
   }
   if (rows === 0) throw new FileError('EMPTY_FILE', headerRecord ? 'The file has a header but no data rows' : 'The file has no data rows');
   const header = headerRecord?.cells ?? null;
-  const expectedCells = header?.length ?? first!.cells.length;
-  const mapping = resolveMapping({
-    header,
-    columnCount: expectedCells,
-    fields: fields.map((f) => ({ key: f.key, label: f.label, names: [...f.aliases, ...extraNames(f.key)] })),
-    mapping: body.mapping,
-    mandatory: prepared.mandatoryFields,
-    defaults: body.defaults,
-  });
-  return { sha256: hash.digest('hex'), header, rows, expectedCells, mapping };
-}
-
-/** The CSV reader's options of a template. */
-export function csvOptions(body: TemplateBody): CsvOptions {
-  const { dateFormat: _ignored, ...csv } = body.csv;
-  return csv;
+  return { sha256: hash.digest('hex'), header, rows, firstRow: first!.rowNumber, lastRow, expectedCells: header?.length ?? first!.cells.length };
 }
 
 

@@ -3,13 +3,15 @@ import pg from 'pg';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import { FINAL_STATUSES } from '../domain/jobs.js';
 import { LEASE } from '../domain/lease.js';
-import { queueUtils, quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
-import { runJobInThread } from './run-in-thread.js';
+import { HELP_JOB_TASK, MAX_JOB_HELPERS, queueUtils, quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
+import { helpJobInThread, runJobInThread } from './run-in-thread.js';
 import { JobRequestError } from './runner.js';
 
 /**
  * A worker process (`loyalty-import worker`): takes jobs from the queue (queue.ts) and runs each
  * to its end in a job thread (`runJobInThread`, with its memory caps), `concurrency` at a time.
+ * A job of several chunks is shared: the worker running it queues `help-job` tasks, and free
+ * workers (on any machine) take part in its import, range by range (shared-run.ts).
  *
  * Stopping (SIGTERM, SIGINT): the running jobs commit their current chunk and are left
  * INTERRUPTED, and each is queued again at once, for another worker (or this one, restarted).
@@ -52,7 +54,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     try {
       // This worker's stop, or graphile-worker's own abort of a shutdown that takes too long.
       const signal = AbortSignal.any([stopping.signal, helpers.abortSignal]);
-      const job = await runJobInThread(options.location, jobId, { maxFileBytes: options.maxFileBytes, signal });
+      // A job cut into ranges asks the free workers for help (see shared-run.ts).
+      const share = async (ranges: number) => {
+        const count = Math.min(ranges - 1, MAX_JOB_HELPERS);
+        for (let i = 1; i <= count; i++) await helpers.addJob(HELP_JOB_TASK, { jobId }, { jobKey: `${jobId}:help:${i}`, maxAttempts: 1 });
+      };
+      const job = await runJobInThread(options.location, jobId, { maxFileBytes: options.maxFileBytes, signal, share });
       status = job.status;
     } catch (error) {
       const e = error as Error;
@@ -82,6 +89,18 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     await helpers.addJob(RUN_JOB_TASK, { jobId }, { jobKey: jobId, maxAttempts: RUN_JOB_MAX_ATTEMPTS });
   };
 
+  const helpJobTask: Task = async (payload, helpers) => {
+    const { jobId } = payload as { jobId: string };
+    try {
+      const signal = AbortSignal.any([stopping.signal, helpers.abortSignal]);
+      const ranges = await helpJobInThread(options.location, jobId, { signal });
+      if (ranges > 0) options.log(`job ${jobId}: helped, ${ranges} range${ranges === 1 ? '' : 's'} committed here`);
+    } catch (error) {
+      // A helper is never retried: the job's own runner, and any other helper, take its ranges over.
+      options.log(`job ${jobId}: helping stopped: ${(error as Error).message}`);
+    }
+  };
+
   // The schema first, under the lock every process takes to make it; `run` then finds it made.
   try {
     await (await queueUtils({ pgPool: pool })).release();
@@ -96,7 +115,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     noHandleSignals: true,
     pollInterval: 2_000,
     logger: quietLogger,
-    taskList: { [RUN_JOB_TASK]: runJobTask },
+    taskList: { [RUN_JOB_TASK]: runJobTask, [HELP_JOB_TASK]: helpJobTask },
   });
 
   const sweepMs = options.sweepMs ?? Math.max(1_000, LEASE.heartbeatMs);

@@ -6,6 +6,7 @@ import { ApiKeyQueries } from './queries/api-keys.js';
 import { ChunkLookups } from './queries/chunk-lookups.js';
 import { FileRecords } from './queries/files.js';
 import { JobLeases } from './queries/job-leases.js';
+import { JobRanges } from './queries/job-ranges.js';
 import { JobQueries } from './queries/jobs.js';
 import { OrgReference } from './queries/org-reference.js';
 import { ProfileRows } from './queries/profile-rows.js';
@@ -27,6 +28,7 @@ export abstract class KyselyStore implements Store {
   private readonly templates: TemplateQueries;
   private readonly jobs: JobQueries;
   private readonly leases: JobLeases;
+  private readonly ranges: JobRanges;
   private readonly files: FileRecords;
   private readonly apiKeys: ApiKeyQueries;
   private readonly rows: ProfileRows;
@@ -42,6 +44,7 @@ export abstract class KyselyStore implements Store {
     this.templates = new TemplateQueries(queries);
     this.jobs = new JobQueries(queries);
     this.leases = new JobLeases(queries, (jobId) => this.jobs.getJob(jobId));
+    this.ranges = new JobRanges(queries);
     this.files = new FileRecords(queries);
     this.apiKeys = new ApiKeyQueries(queries);
     this.rows = new ProfileRows(queries);
@@ -109,6 +112,13 @@ export abstract class KyselyStore implements Store {
   readonly claimRun: JobStore['claimRun'] = (...a) => this.leases.claimRun(...a);
   readonly heartbeat: JobStore['heartbeat'] = (...a) => this.leases.heartbeat(...a);
   readonly requestCancel: JobStore['requestCancel'] = (...a) => this.leases.requestCancel(...a);
+
+  // A job shared by several runners: queries/job-ranges.ts.
+  readonly shareJob: JobStore['shareJob'] = (...a) => this.ranges.shareJob(...a);
+  readonly claimRange: JobStore['claimRange'] = (...a) => this.ranges.claimRange(...a);
+  readonly heartbeatRanges: JobStore['heartbeatRanges'] = (...a) => this.ranges.heartbeatRanges(...a);
+  readonly releaseRanges: JobStore['releaseRanges'] = (...a) => this.ranges.releaseRanges(...a);
+  readonly unshareJob: JobStore['unshareJob'] = (...a) => this.ranges.unshareJob(...a);
 
   // Files: queries/files.ts.
   readonly addFile: FileStore['addFile'] = (...a) => this.files.addFile(...a);

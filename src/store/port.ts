@@ -3,7 +3,7 @@ import type { CustomerKeyKind } from '../core/identifiers.js';
 import type { ApiKeyRecord } from '../domain/api-keys.js';
 import type { CustomerMatch, GroupKeyKind, GroupMatch, Key } from '../domain/customers.js';
 import type { StoredFile } from '../domain/files.js';
-import type { JobCounts, JobPatch, JobRecord, JobStatus, NewJob, Rejection } from '../domain/jobs.js';
+import type { JobCounts, JobPatch, JobRange, JobRecord, JobStatus, NewJob, Rejection } from '../domain/jobs.js';
 import type { Org, StoreRecord, TillRecord } from '../domain/org.js';
 import type { Program, Promotion } from '../domain/programs.js';
 import type { ExistingReferences, ReferenceData } from '../domain/reference-data.js';
@@ -104,6 +104,22 @@ export interface JobStore {
    * a running one is asked to stop at its next chunk boundary. Returns the job as it then is.
    */
   requestCancel(jobId: string, now: string, staleBefore: string): Promise<JobRecord | null>;
+  /**
+   * Cuts a job into the ranges several runners share (see jobs/shared-run.ts). Ranges already
+   * cut the same way are kept with whoever holds them; any other range of the job is dropped.
+   */
+  shareJob(jobId: string, ranges: readonly JobRange[]): Promise<void>;
+  /**
+   * Takes for `runner` the first range of the job not yet committed that nobody holds (or whose
+   * holder was last heard from before `staleBefore`), only below row `below` when given.
+   */
+  claimRange(jobId: string, runner: string, now: string, staleBefore: string, below?: number): Promise<JobRange | null>;
+  /** Renews `runner`'s hold on the ranges it took. */
+  heartbeatRanges(jobId: string, runner: string, now: string): Promise<void>;
+  /** Lets go of `runner`'s ranges, for others to take at once. */
+  releaseRanges(jobId: string, runner: string): Promise<void>;
+  /** Forgets a shared job's ranges (it has ended). */
+  unshareJob(jobId: string): Promise<void>;
   /** The job's rejections in row order, in pages. */
   rejections(jobId: string): AsyncIterable<Rejection[]>;
   /** Jobs whose id begins with `prefix` (of `orgId` only, when given), newest first, at most `limit`. */

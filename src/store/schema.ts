@@ -96,6 +96,13 @@ export interface Database {
     /** 1 when the job was handed to the worker processes (migration 0007_job_queue). */
     queued?: number;
   };
+  job_ranges: {
+    job_id: string;
+    first_row: number;
+    last_row: number;
+    runner: string | null;
+    heartbeat_at: string | null;
+  };
   files: {
     id: string;
     org_id: string;

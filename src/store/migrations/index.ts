@@ -314,6 +314,24 @@ const jobQueue: Migration = {
   },
 };
 
+/**
+ * The row ranges of a job shared by several runners (see jobs/shared-run.ts): who holds each,
+ * and when it was last heard from. A range is done once the job's checkpoint passes its first row.
+ */
+const jobRanges: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('job_ranges')
+      .addColumn('job_id', 'text', (c) => c.notNull())
+      .addColumn('first_row', 'bigint', (c) => c.notNull())
+      .addColumn('last_row', 'bigint', (c) => c.notNull())
+      .addColumn('runner', 'text')
+      .addColumn('heartbeat_at', 'text')
+      .addPrimaryKeyConstraint('job_ranges_pk', ['job_id', 'first_row'])
+      .execute();
+  },
+};
+
 /** The store's own migrations, by name in the order they run. */
 const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -321,6 +339,7 @@ const STORE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_api_keys': apiKeys,
   '0006_file_pieces': filePieces,
   '0007_job_queue': jobQueue,
+  '0008_job_ranges': jobRanges,
 };
 
 /** The migrations profiles brought (see `addProfileMigrations`), by their full names. */
