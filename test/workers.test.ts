@@ -53,6 +53,8 @@ function placeOf(location: string, dir: string): StorePlace {
 const BASE = `loyalty_workers_base_${process.pid}`;
 let root: string;
 let bigFile: string;
+/** The error counts of one runner's import of `bigFile`. */
+let bigExpected: Record<string, number>;
 let templateId: string;
 
 beforeAll(async () => {
@@ -60,7 +62,7 @@ beforeAll(async () => {
   ensureBuilt();
   root = tempDir('loyalty-workers-');
   bigFile = path.join(root, 'spend.csv');
-  await writeTrackersFile(bigFile, ROWS, 40_000, 33);
+  bigExpected = await writeTrackersFile(bigFile, ROWS, 40_000, 33);
   await pgAdmin((c) => c.query(`create database ${BASE}`));
   const store = await openStore(`${TEST_POSTGRES}/${BASE}`, { create: true });
   try {
@@ -175,6 +177,58 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
     expect(taken(ea.stderr) + taken(eb.stderr)).toBeGreaterThanOrEqual(4);
     expect(taken(ea.stderr)).toBeGreaterThan(0);
     expect(taken(eb.stderr)).toBeGreaterThan(0);
+  }, 180_000);
+
+  /** The worker logs' lines saying how many ranges of a shared job each committed as a helper. */
+  const helpedRanges = (stderr: string) => [...stderr.matchAll(/helped, (\d+) ranges? committed here/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+
+  for (const count of [2, 3]) {
+    it(`${count} workers share one job: its ranges are committed by several of them, each row once, as one runner would`, async () => {
+      const workers = Array.from({ length: count }, () => worker());
+      await Promise.all(workers.map((w) => w.ready));
+      const job = await queue(bigFile);
+      const done = await until(job.id, ended);
+      expect(done.status).toBe('COMPLETED_WITH_ERRORS');
+      expect(done.counts.total).toBe(ROWS);
+      expect(done.counts.errorCounts).toEqual(bigExpected);
+      await writtenOnce(done);
+      for (const w of workers) w.child.kill('SIGTERM');
+      const logs = (await Promise.all(workers.map((w) => w.done))).map((e) => e.stderr);
+      // One worker ran the job; others helped, committing some of its 30 ranges.
+      expect(logs.filter((l) => l.includes(`job ${job.id}: taken`))).toHaveLength(1);
+      const helped = logs.map(helpedRanges);
+      expect(helped.filter((n) => n > 0).length).toBeGreaterThanOrEqual(1);
+      expect(helped.reduce((s, n) => s + n, 0)).toBeLessThan(30);
+    }, 180_000);
+  }
+
+  it('a helper killed with SIGKILL in the middle of a range: its range is taken over, the job completes, every row once', async () => {
+    const a = worker();
+    const b = worker();
+    await Promise.all([a.ready, b.ready]);
+    const job = await queue(bigFile);
+    const db = new pg.Client({ connectionString: location });
+    await db.connect();
+    let victim: typeof a | undefined;
+    try {
+      // A range held by the worker that does not run the job: a helper, mid-range.
+      for (let waited = 0; !victim; waited += 10) {
+        if (waited > 60_000) throw new Error('no helper took a range');
+        const current = (await store.getJob(job.id))!;
+        const held = await db.query<{ runner: string }>('select runner from job_ranges where job_id = $1 and runner is not null and first_row > $2', [job.id, current.checkpointRow]);
+        victim = [a, b].find((w) => !current.runner?.includes(`:${w.child.pid}:`) && held.rows.some((r) => r.runner.includes(`:${w.child.pid}:`)));
+        if (!victim) await sleep(10);
+      }
+    } finally {
+      await db.end();
+    }
+    victim.child.kill('SIGKILL');
+    await victim.done;
+    const done = await until(job.id, ended);
+    expect(done.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(done.counts.total).toBe(ROWS);
+    expect(done.counts.errorCounts).toEqual(bigExpected);
+    await writtenOnce(done);
   }, 180_000);
 
   it('a worker killed mid-job leaves its job to another worker, which finishes it: every row once', async () => {
