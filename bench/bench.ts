@@ -49,9 +49,9 @@ peak memory, the ratio to the floor, and where the time went.
                   the store and the file are read from disk, as after a restart
   --db URL        measure a PostgreSQL server (a new database on it) instead of a SQLite file
   --workers LIST  with --db: also time \`loyalty-import worker\` processes, for each count in the
-                  list (such as 1,2,3): the file in that many parts, one queued job each, the
-                  workers started together, timed from the jobs' queuing to the last one's end,
-                  each count on a fresh copy of the org
+                  list (such as 1,2,3): the whole file as one queued job that the workers share,
+                  the workers started together, timed from the job's queuing to its end, each
+                  count on a fresh copy of the org
   --json          print the measurements as one JSON document
   --keep          keep the generated file and the store (the SQLite file, or the PostgreSQL database)
   --help          print this
@@ -201,7 +201,7 @@ else {
     const one = workerRuns.find((r) => r.workers === 1);
     const speedup = one ? `, ${round(one.seconds / w.seconds)}× one worker` : '';
     const floor = floorSeconds === null ? '' : `, ${round(w.seconds / floorSeconds)}× the floor`;
-    process.stdout.write(`${w.workers} worker${w.workers === 1 ? '' : 's'}, ${w.workers} job${w.workers === 1 ? '' : 's'}: ${w.seconds} s, ${w.rowsPerSecond} rows/s${floor}${speedup}\n`);
+    process.stdout.write(`${w.workers} worker${w.workers === 1 ? '' : 's'}, one job: ${w.seconds} s, ${w.rowsPerSecond} rows/s${floor}${speedup}\n`);
   }
 }
 if (!values.keep) fs.rmSync(dir, { recursive: true, force: true });
@@ -214,40 +214,32 @@ interface WorkerRun {
 }
 
 /**
- * `--workers`: for each count, a fresh copy of the loaded org, the file cut into that many parts
- * (whole rows, each with the header), one job each queued for `loyalty-import worker` processes
- * started together; the time from queuing to the last job's end. Each part is a job of its own:
- * a job runs in one worker at a time.
+ * `--workers`: for each count, a fresh copy of the loaded org, and the whole file as one job
+ * queued for `loyalty-import worker` processes started together: the worker that takes it scans
+ * the file, the others help with its ranges. The time from queuing to the job's end.
  */
 async function measureWorkers(counts: number[]): Promise<WorkerRun[]> {
   const runs: WorkerRun[] = [];
   const cli = path.join(here, '..', '..', 'bin', 'loyalty-import.js');
-  const [header, ...lines] = fs.readFileSync(csvFile, 'utf8').replace(/\r?\n$/, '').split(/\r?\n/);
   for (const count of counts) {
     if (!Number.isInteger(count) || count < 1) throw new Error(`--workers takes whole numbers of workers, such as 1,2,3`);
     const copy = `${pgName}_w${count}`;
     psql(server!, `create database ${copy} template ${orgCopy}`);
     const url = `${server}/${copy}`;
     const store = await openStore(url);
-    const jobs: string[] = [];
-    const per = Math.ceil(lines.length / count);
-    for (let i = 0; i < count; i++) {
-      const part = path.join(dir, `part-${count}-${i}.csv`);
-      fs.writeFileSync(part, `${[header, ...lines.slice(i * per, (i + 1) * per)].join('\n')}\n`);
-      jobs.push((await createJob(store, { orgId: 'bench', template: saved.id, filePath: part, allowDuplicate: true })).id);
-    }
+    const jobId = (await createJob(store, { orgId: 'bench', template: saved.id, filePath: csvFile, allowDuplicate: true })).id;
     const env = { ...process.env, LOYALTY_DB: url, LOYALTY_LOG_LEVEL: 'warn' };
     const workers = Array.from({ length: count }, () => spawn(process.execPath, [cli, 'worker', '--concurrency', '1'], { env, stdio: ['ignore', 'ignore', 'pipe'] }));
     try {
-      // The jobs are queued once every worker says it is ready (it has made sure of the queue's schema).
+      // The job is queued once every worker says it is ready (it has made sure of the queue's schema).
       await Promise.all(workers.map(ready));
       const started = performance.now();
-      for (const id of jobs) await enqueueJob(url, id);
+      await enqueueJob(url, jobId);
       let rejected = 0;
       for (;;) {
-        const current = await Promise.all(jobs.map((id) => store.getJob(id)));
-        if (current.every((j) => j && FINAL_STATUSES.has(j.status))) {
-          rejected = current.reduce((sum, j) => sum + j!.counts.rejected, 0);
+        const job = (await store.getJob(jobId))!;
+        if (FINAL_STATUSES.has(job.status)) {
+          rejected = job.counts.rejected;
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
@@ -255,7 +247,7 @@ async function measureWorkers(counts: number[]): Promise<WorkerRun[]> {
       const seconds = (performance.now() - started) / 1000;
       if (rejected !== expectedRejected) throw new Error(`${count} workers: expected ${expectedRejected} rejected rows, got ${rejected}`);
       runs.push({ workers: count, seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds) });
-      say(`${count} worker${count === 1 ? '' : 's'}: ${jobs.length} jobs ended in ${seconds.toFixed(2)} s`);
+      say(`${count} worker${count === 1 ? '' : 's'}: the job ended in ${seconds.toFixed(2)} s`);
     } finally {
       for (const w of workers) w.kill('SIGTERM');
       await Promise.all(workers.map((w) => new Promise((resolve) => (w.exitCode !== null ? resolve(null) : w.once('exit', resolve)))));

@@ -235,7 +235,11 @@ async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease:
     if (Object.keys(patch).length > 0) await store.updateJob(job.id, patch, { unlessEnded: true });
     await store.updateJob(job.id, { runner: null });
     const ended = (await store.getJob(job.id))!;
-    if (FINAL_STATUSES.has(ended.status)) await releaseJobFile(store, ended.orgId, ended.fileId);
+    if (FINAL_STATUSES.has(ended.status)) {
+      // A shared job cancelled midway leaves its ranges: nobody takes them any more.
+      await store.unshareJob(job.id);
+      await releaseJobFile(store, ended.orgId, ended.fileId);
+    }
     return ended;
   };
   try {
