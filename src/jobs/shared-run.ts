@@ -126,6 +126,16 @@ async function firstRecord(store: Store, job: JobRecord, plan: JobPlan): Promise
   }
 }
 
+/** A range read and parsed, its lookups under way. */
+interface ReadRange {
+  range: JobRange;
+  /** Its rows, blank ones aside. */
+  total: number;
+  rows: ParsedRow[];
+  parsed: Rejection[];
+  lookups: Promise<unknown> | null;
+}
+
 /** One runner's part in a shared job. */
 class Part {
   /** Ranges this runner committed. */
@@ -143,18 +153,25 @@ class Part {
     this.timer.unref();
   }
 
-  /** Takes the first free range, one after another, until none is left. */
+  /**
+   * Takes the first free range, one after another, until none is left. The next range is taken,
+   * read and its lookups started before the current one waits for its turn and commits, so that
+   * one runner alone overlaps them as the sequential import does.
+   */
   async takeRanges(): Promise<void> {
+    let current: ReadRange | null = null;
     for (;;) {
       await this.o.stopHere();
       const range = await this.store.claimRange(this.job.id, this.o.runner, new Date().toISOString(), staleBefore());
-      if (!range) return;
-      await this.take(range);
+      const next = range ? await this.read(range) : null;
+      if (current) await this.commit(current);
+      if (!next) return;
+      current = next;
     }
   }
 
-  /** Reads, checks and commits one range (or leaves it, once another runner has committed it). */
-  private async take(range: JobRange): Promise<void> {
+  /** Reads and parses a range's rows, and starts its lookups (unless they must wait for its turn). */
+  private async read(range: JobRange): Promise<ReadRange> {
     const { prepared } = this.o.plan;
     const records = await this.reader.rows(range.firstRow, range.lastRow);
     const rows: ParsedRow[] = [];
@@ -164,16 +181,24 @@ class Part {
       if (row.ok) rows.push(row.row);
       else parsed.push({ rowNumber: record.rowNumber, cells: record.cells, ...row.issue });
     }
-    let lookups: Promise<unknown> | null = (prepared.prefetchAhead ?? true) ? prepared.prefetch(rows) : null;
+    const lookups = (prepared.prefetchAhead ?? true) ? prepared.prefetch(rows) : null;
     // Its failure surfaces when the range is checked; until then it must not count as unhandled.
     lookups?.catch(() => undefined);
+    return { range, total: records.length, rows, parsed, lookups };
+  }
+
+  /** Checks and commits a range in its turn (or leaves it, once another runner has committed it). */
+  private async commit(read: ReadRange): Promise<void> {
+    const { prepared } = this.o.plan;
+    const { range, rows, parsed } = read;
+    let lookups = read.lookups;
     for (let attempt = 1; ; attempt++) {
       const current = await this.awaitTurn(range.firstRow);
       if (!current) return;
       lookups ??= prepared.prefetch(rows);
       const result = await prepared.resolve(rows, await lookups);
       const rejected = chunkRejections(parsed, result);
-      const counts = countsAfter(current.counts, records.length, rejected, result.accepted, false);
+      const counts = countsAfter(current.counts, read.total, rejected, result.accepted, false);
       try {
         await this.store.commitChunk({ jobId: this.job.id, checkpointRow: range.lastRow, counts, rejections: rejected, writes: result.writes });
       } catch (error) {
@@ -215,7 +240,7 @@ class Part {
         lookedAt = Date.now();
         const orphan = await this.store.claimRange(this.job.id, this.o.runner, new Date().toISOString(), staleBefore(), row);
         if (orphan) {
-          await this.take(orphan);
+          await this.commit(await this.read(orphan));
           continue;
         }
       }
