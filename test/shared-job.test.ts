@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../src/demo/generate.js';
@@ -145,6 +146,25 @@ describe('a job shared by several runners', () => {
     const entries = await ledgerOf(store, ORG, job.id);
     const invalid = new Set(Array.from({ length: ROWS }, (_, r) => r).filter((r) => r % INVALID_EVERY === INVALID_EVERY - 1).map(rowOf));
     expect(entries.map((e) => e.rowNumber)).toEqual(Array.from({ length: ROWS }, (_, r) => rowOf(r)).filter((n) => !invalid.has(n)));
+  }, 120_000);
+
+  it('a file without a header: helpers size its rows by the first one, and the outcome is one runner\'s', async () => {
+    const withHeader = path.join(dir, 'spend.csv');
+    const expected = await writeTrackersFile(withHeader, ROWS, NEAR, INVALID_EVERY);
+    const file = path.join(dir, 'bare.csv');
+    fs.writeFileSync(file, fs.readFileSync(withHeader, 'utf8').split('\n').slice(1).join('\n'));
+    const generated = generatedTrackersTemplate(ORG, 'Spend, no header');
+    const bare = { ...generated, csv: { ...generated.csv, header: false }, mapping: { customer: 1, billNumber: 2, transactionDate: 3, storeCode: 4, trackedValue: 5 } };
+    const template = (await saveTemplate(bare, store)).id;
+    const created = await createJob(store, { orgId: ORG, template, filePath: file });
+
+    const { job, helped } = await runShared(created.id, 2);
+
+    expect(job.status).toBe('COMPLETED_WITH_ERRORS');
+    expect(job.counts.total).toBe(ROWS);
+    expect(job.counts.errorCounts).toEqual(expected);
+    expect(job.counts.errorCounts.WRONG_COLUMN_COUNT).toBeUndefined();
+    expect(helped.reduce((s, n) => s + n, 0)).toBeGreaterThan(0);
   }, 120_000);
 
   it('a dry run, and a file of one range, are not shared', async () => {
