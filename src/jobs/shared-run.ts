@@ -35,8 +35,11 @@ import { chunkRejections, countsAfter, csvOptions, type JobPlan, mappingOf, plan
  * next runner, after its scan, joins the ranges still open.
  */
 
-/** How often a runner waiting for its turn reads the job's checkpoint. */
-const TURN_POLL_MS = 10;
+/**
+ * How often a runner waiting for its turn reads the job's checkpoint: every 5 ms after it moved,
+ * then less and less often, down to every 40 ms, so that waiting runners load the database little.
+ */
+const TURN_POLL_MS = { first: 5, last: 40 };
 /** How often a waiting runner looks for a range before its own whose holder went silent. */
 const TAKEOVER_POLL_MS = 500;
 
@@ -227,6 +230,7 @@ class Part {
   async awaitTurn(row: number): Promise<JobRecord | null> {
     let lookedAt = Date.now();
     let done = -1;
+    let pause = TURN_POLL_MS.first;
     for (;;) {
       const job = await this.store.getJob(this.job.id);
       if (!job) throw new JobConflictError(`Job ${this.job.id} no longer exists`);
@@ -234,6 +238,7 @@ class Part {
       await this.o.stopHere(job);
       if (job.counts.total !== done) {
         done = job.counts.total;
+        pause = TURN_POLL_MS.first;
         this.o.onProgress?.(done);
       }
       if (Date.now() - lookedAt >= TAKEOVER_POLL_MS) {
@@ -244,7 +249,8 @@ class Part {
           continue;
         }
       }
-      await sleep(TURN_POLL_MS);
+      await sleep(pause);
+      pause = Math.min(pause * 2, TURN_POLL_MS.last);
     }
   }
 
