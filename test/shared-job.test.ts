@@ -1,10 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../src/demo/generate.js';
-import type { JobRecord } from '../src/domain/jobs.js';
+import type { JobRange, JobRecord } from '../src/domain/jobs.js';
 import { createJob, runJob } from '../src/jobs/runner.js';
-import { helpJob } from '../src/jobs/shared-run.js';
+import { staleBefore } from '../src/jobs/job-plan.js';
+import { cutRanges, helpJob } from '../src/jobs/shared-run.js';
+import { LEASE } from '../src/domain/lease.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
 import type { Store } from '../src/store/port.js';
 import { saveTemplate } from '../src/templates/service.js';
@@ -112,24 +115,62 @@ describe('a job shared by several runners', () => {
     expect(job.counts.errorCounts.ALREADY_TRACKED).toBeGreaterThanOrEqual(earlier.counts.imported);
   }, 120_000);
 
-  it('a range whose holder went silent is taken over: the job completes with every row once', async () => {
+  it('a range whose holder went silent is taken over once its lease is stale: the job completes with every row once', async () => {
     const file = path.join(dir, 'spend.csv');
     const expected = await writeTrackersFile(file, ROWS, CUSTOMERS, INVALID_EVERY);
     const template = (await saveTemplate(generatedTrackersTemplate(ORG), store)).id;
     const created = await createJob(store, { orgId: ORG, template, filePath: file });
-    let orphaned: { firstRow: number } | null = null;
+    const stale = LEASE.staleMs;
+    LEASE.staleMs = 800;
+    let orphaned: JobRange | null = null;
+    const started = Date.now();
+    try {
+      // A runner on another machine takes the third range, then is never heard from again.
+      const { job } = await runShared(created.id, 1, async () => {
+        const now = new Date().toISOString();
+        for (const runner of ['a:1:0', 'b:1:0', 'gone:1:0']) orphaned = await store.claimRange(created.id, runner, now, staleBefore());
+        await store.releaseRanges(created.id, 'a:1:0');
+        await store.releaseRanges(created.id, 'b:1:0');
+      });
+      expect(orphaned).toEqual({ firstRow: rowOf(2 * CHUNK_ROWS), lastRow: rowOf(3 * CHUNK_ROWS - 1) });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+      expect(job.status).toBe('COMPLETED_WITH_ERRORS');
+      expect(job.counts.total).toBe(ROWS);
+      expect(job.counts.errorCounts).toEqual(expected);
+      const values = (await allTrackerValues(store, ORG)).filter((v) => v.jobId === job.id);
+      expect(values.map((v) => v.rowNumber).sort((a, b) => a - b)).toEqual(firstValidRows());
+    } finally {
+      LEASE.staleMs = stale;
+    }
+  }, 120_000);
 
-    // A runner on another machine takes the first range and is never heard from again.
-    const { job } = await runShared(created.id, 1, async () => {
-      orphaned = await store.claimRange(created.id, 'elsewhere:1:0', '2000-01-01T00:00:00.000Z', '1999-01-01T00:00:00.000Z');
+  it('ranges cut again with another size while runners hold the first cut: every row once, exactly', async () => {
+    const file = path.join(dir, 'spend.csv');
+    const expected = await writeTrackersFile(file, ROWS, NEAR, INVALID_EVERY);
+    const template = (await saveTemplate(generatedTrackersTemplate(ORG), store)).id;
+    const created = await createJob(store, { orgId: ORG, template, filePath: file });
+    let recutAt = -1;
+    const { job } = await runShared(created.id, 2, async () => {
+      // As a new lease holder whose chunks are 170 rows would, once a few ranges have committed.
+      void (async () => {
+        for (;;) {
+          const current = (await store.getJob(created.id))!;
+          if (current.checkpointRow >= 5 * CHUNK_ROWS) {
+            recutAt = current.checkpointRow;
+            await store.shareJob(created.id, cutRanges(current.checkpointRow, 2, rowOf(ROWS - 1), 170));
+            return;
+          }
+          await sleep(2);
+        }
+      })();
     });
-
-    expect(orphaned).toEqual({ firstRow: 1, lastRow: rowOf(CHUNK_ROWS - 1) });
+    expect(recutAt).toBeGreaterThan(0);
+    expect(recutAt).toBeLessThan(rowOf(ROWS - 1) - 10 * CHUNK_ROWS);
     expect(job.status).toBe('COMPLETED_WITH_ERRORS');
     expect(job.counts.total).toBe(ROWS);
     expect(job.counts.errorCounts).toEqual(expected);
     const values = (await allTrackerValues(store, ORG)).filter((v) => v.jobId === job.id);
-    expect(values.map((v) => v.rowNumber).sort((a, b) => a - b)).toEqual(firstValidRows());
+    expect(values.map((v) => v.rowNumber).sort((a, b) => a - b)).toEqual(firstValidRows(NEAR));
   }, 120_000);
 
   it('Customer Promotion: every valid row awarded once, in whichever range', async () => {

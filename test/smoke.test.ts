@@ -99,6 +99,7 @@ describe('a chunk committed twice', () => {
     const { job } = await runImport(store, { config: { tracker: 11, billIdentification: 'LOYALTY_LOG_ID' } }, csv);
     const again = store.commitChunk({
       jobId: job.id,
+      afterRow: 0,
       checkpointRow: job.checkpointRow,
       counts: job.counts,
       rejections: [],

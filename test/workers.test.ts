@@ -213,8 +213,8 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
     try {
       // A range held by the worker that does not run the job: a helper, mid-range.
       for (let waited = 0; !victim; waited += 10) {
-        if (waited > 60_000) throw new Error('no helper took a range');
         const current = (await store.getJob(job.id))!;
+        if (waited > 60_000 || ended(current)) throw new Error(`no helper was caught holding a range (the job is ${current.status})`);
         const held = await db.query<{ runner: string }>('select runner from job_ranges where job_id = $1 and runner is not null and first_row > $2', [job.id, current.checkpointRow]);
         victim = [a, b].find((w) => !current.runner?.includes(`:${w.child.pid}:`) && held.rows.some((r) => r.runner.includes(`:${w.child.pid}:`)));
         if (!victim) await sleep(10);

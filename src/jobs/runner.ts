@@ -379,6 +379,7 @@ async function importInOrder(
   let rows: ParsedRow[] = [];
   let rejections: Rejection[] = [];
   let lastRow = job.checkpointRow;
+  let cutAfter = job.checkpointRow;
 
   // Chunk N+1's lookups of reference data start before chunk N is resolved and committed, so
   // that a store that can read in parallel (a reader thread, a connection pool) overlaps them;
@@ -387,6 +388,8 @@ async function importInOrder(
   interface Chunk {
     rows: ParsedRow[];
     rejections: Rejection[];
+    /** The last row of the chunk before it (the job's checkpoint when it commits), and its own. */
+    afterRow: number;
     lastRow: number;
     lookups: Promise<unknown> | null;
   }
@@ -409,6 +412,7 @@ async function importInOrder(
       try {
         await store.commitChunk({
           jobId: job.id,
+          afterRow: chunk.afterRow,
           checkpointRow: chunk.lastRow,
           counts: next,
           rejections: rejected,
@@ -431,7 +435,8 @@ async function importInOrder(
 
   const cut = async () => {
     clock.lap('parse');
-    const next: Chunk = { rows, rejections, lastRow, lookups: ahead ? prepared.prefetch(rows) : null };
+    const next: Chunk = { rows, rejections, afterRow: cutAfter, lastRow, lookups: ahead ? prepared.prefetch(rows) : null };
+    cutAfter = lastRow;
     // Its failure surfaces when the chunk is finished; until then it must not count as unhandled.
     next.lookups?.catch(() => undefined);
     clock.lap('lookups');

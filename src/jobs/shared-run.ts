@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CsvReader, type CsvRecord } from '../core/csv-reader.js';
 import type { RowParse } from '../core/row-parser.js';
-import { FINAL_STATUSES, type JobRange, type JobRecord, type Rejection } from '../domain/jobs.js';
+import type { JobRange, JobRecord, Rejection } from '../domain/jobs.js';
 import { LEASE } from '../domain/lease.js';
 import type { ParsedRow } from '../profiles/types.js';
 import { JobConflictError } from '../store/job-conflict-error.js';
@@ -104,7 +104,9 @@ export async function helpJob(store: Store, jobId: string, options: { signal?: A
   const stopHere = async (seen?: JobRecord) => {
     if (options.signal?.aborted) throw new HelperStop();
     const current = seen ?? (await store.getJob(jobId));
-    if (!current || FINAL_STATUSES.has(current.status) || current.cancelRequested) throw new HelperStop();
+    // The job ended, a cancel is asked, or its lease holder stopped it (INTERRUPTED): the next
+    // runner of the job takes its ranges up again.
+    if (current?.status !== 'IMPORTING' || current.cancelRequested) throw new HelperStop();
   };
   const part = new Part(store, job, { plan, parseRow: rowParserOf(plan, mappingOf(plan, job.header, expectedCells), expectedCells), runner: `${runnerId()}:${++helpersStarted}`, stopHere });
   try {
@@ -132,8 +134,6 @@ async function firstRecord(store: Store, job: JobRecord, plan: JobPlan): Promise
 /** A range read and parsed, its lookups under way. */
 interface ReadRange {
   range: JobRange;
-  /** Its rows, blank ones aside. */
-  total: number;
   rows: ParsedRow[];
   parsed: Rejection[];
   lookups: Promise<unknown> | null;
@@ -187,23 +187,35 @@ class Part {
     const lookups = (prepared.prefetchAhead ?? true) ? prepared.prefetch(rows) : null;
     // Its failure surfaces when the range is checked; until then it must not count as unhandled.
     lookups?.catch(() => undefined);
-    return { range, total: records.length, rows, parsed, lookups };
+    return { range, rows, parsed, lookups };
   }
 
-  /** Checks and commits a range in its turn (or leaves it, once another runner has committed it). */
+  /**
+   * Checks and commits a range in its turn: the rows after the job's checkpoint, up to the range's
+   * end. Nothing is left to do once another runner has committed them (it took the range over);
+   * only the rest when a range cut otherwise (by an earlier lease holder) committed its start.
+   */
   private async commit(read: ReadRange): Promise<void> {
     const { prepared } = this.o.plan;
-    const { range, rows, parsed } = read;
+    const { range } = read;
     let lookups = read.lookups;
     for (let attempt = 1; ; attempt++) {
       const current = await this.awaitTurn(range.firstRow);
-      if (!current) return;
+      const after = current.checkpointRow;
+      if (after >= range.lastRow) return;
+      let { rows, parsed } = read;
+      if (after >= range.firstRow) {
+        rows = rows.filter((r) => r.rowNumber > after);
+        parsed = parsed.filter((r) => r.rowNumber > after);
+        // A profile's lookups may be aligned with its rows: those of the rest are made anew.
+        lookups = null;
+      }
       lookups ??= prepared.prefetch(rows);
       const result = await prepared.resolve(rows, await lookups);
       const rejected = chunkRejections(parsed, result);
-      const counts = countsAfter(current.counts, read.total, rejected, result.accepted, false);
+      const counts = countsAfter(current.counts, rows.length + parsed.length, rejected, result.accepted, false);
       try {
-        await this.store.commitChunk({ jobId: this.job.id, checkpointRow: range.lastRow, counts, rejections: rejected, writes: result.writes });
+        await this.store.commitChunk({ jobId: this.job.id, afterRow: after, checkpointRow: range.lastRow, counts, rejections: rejected, writes: result.writes });
       } catch (error) {
         // A range before this one (or another job) wrote one of these keys after they were looked
         // up: nothing was written; looked up again, the range meets that row.
@@ -211,8 +223,12 @@ class Part {
           lookups = null;
           continue;
         }
-        // Another runner committed this range first (it took it over), or the job ended.
-        if (error instanceof JobConflictError) return;
+        // Another runner committed these rows first (it took the range over), or the job ended:
+        // the next turn tells which.
+        if (error instanceof JobConflictError) {
+          lookups = null;
+          continue;
+        }
         throw error;
       }
       prepared.committed?.();
@@ -223,19 +239,18 @@ class Part {
   }
 
   /**
-   * Waits until the job's checkpoint is `row - 1`, and returns the job then; null once it is past
-   * (another runner committed the range). Meanwhile takes over any range before `row` whose
-   * holder went silent or let it go.
+   * Waits until the job's checkpoint reaches `row - 1`, and returns the job then. Meanwhile takes
+   * over any range before `row` whose holder went silent or let it go.
    */
-  async awaitTurn(row: number): Promise<JobRecord | null> {
+  async awaitTurn(row: number): Promise<JobRecord> {
     let lookedAt = Date.now();
     let done = -1;
     let pause = TURN_POLL_MS.first;
     for (;;) {
       const job = await this.store.getJob(this.job.id);
       if (!job) throw new JobConflictError(`Job ${this.job.id} no longer exists`);
-      if (job.checkpointRow >= row - 1) return job.checkpointRow === row - 1 ? job : null;
       await this.o.stopHere(job);
+      if (job.checkpointRow >= row - 1) return job;
       if (job.counts.total !== done) {
         done = job.counts.total;
         pause = TURN_POLL_MS.first;

@@ -57,7 +57,12 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       // A job cut into ranges asks the free workers for help (see shared-run.ts).
       const share = async (ranges: number) => {
         const count = Math.min(ranges - 1, MAX_JOB_HELPERS);
-        for (let i = 1; i <= count; i++) await helpers.addJob(HELP_JOB_TASK, { jobId }, { jobKey: `${jobId}:help:${i}`, maxAttempts: 1 });
+        try {
+          for (let i = 1; i <= count; i++) await helpers.addJob(HELP_JOB_TASK, { jobId }, { jobKey: `${jobId}:help:${i}`, maxAttempts: 1 });
+        } catch (error) {
+          // The job goes on without help.
+          options.log(`job ${jobId}: asking the other workers for help failed: ${(error as Error).message}`);
+        }
       };
       const job = await runJobInThread(options.location, jobId, { maxFileBytes: options.maxFileBytes, signal, share });
       status = job.status;

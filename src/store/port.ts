@@ -32,6 +32,11 @@ export type ChunkWrites = readonly TableWrite[];
 /** One chunk's outcome, committed atomically with the job's checkpoint and counts. */
 export interface ChunkCommit {
   jobId: string;
+  /**
+   * The job's checkpoint this chunk follows: the commit is refused unless the job is there, so a
+   * chunk commits once and right after the rows before it, whoever cut it.
+   */
+  afterRow: number;
   checkpointRow: number;
   counts: JobCounts;
   rejections: Rejection[];
@@ -86,7 +91,7 @@ export interface JobStore {
   restartJob(jobId: string): Promise<void>;
   /**
    * Writes a chunk's rows, rejections, checkpoint and counts in one transaction; writes nothing
-   * and throws JobConflictError when the job's checkpoint is past the chunk or the job has ended.
+   * and throws JobConflictError when the job's checkpoint is not `afterRow` or the job has ended.
    */
   commitChunk(commit: ChunkCommit): Promise<void>;
   /**

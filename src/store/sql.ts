@@ -26,5 +26,5 @@ export function insertSql(table: string, columns: readonly string[], rows = 1): 
   return `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => tuple).join(', ')}`;
 }
 
-/** A chunk's progress; no row when the checkpoint is past, or the job ended (cancelled while its runner stalled). */
-export const JOB_PROGRESS_SQL = `UPDATE jobs SET checkpoint_row = ?, rows_total = ?, rows_valid = ?, rows_rejected = ?, rows_imported = ?, error_counts = ? WHERE id = ? AND checkpoint_row < ? AND status NOT IN (${[...FINAL_STATUSES].map((s) => `'${s}'`).join(', ')})`;
+/** A chunk's progress; no row when the checkpoint is not the one the chunk follows, or the job ended (cancelled while its runner stalled). */
+export const JOB_PROGRESS_SQL = `UPDATE jobs SET checkpoint_row = ?, rows_total = ?, rows_valid = ?, rows_rejected = ?, rows_imported = ?, error_counts = ? WHERE id = ? AND checkpoint_row = ? AND checkpoint_row < ? AND status NOT IN (${[...FINAL_STATUSES].map((s) => `'${s}'`).join(', ')})`;

@@ -80,6 +80,7 @@ export class PostgresStore extends KyselyStore {
         .updateTable('jobs')
         .set(jobPatchColumns({ checkpointRow: c.checkpointRow, counts: c.counts }))
         .where('id', '=', c.jobId)
+        .where('checkpoint_row', '=', c.afterRow)
         .where('checkpoint_row', '<', c.checkpointRow)
         // A job cancelled while its runner stalled past its lease has ended: nothing more is written.
         .where('status', 'not in', [...FINAL_STATUSES])

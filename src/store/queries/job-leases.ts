@@ -36,6 +36,8 @@ export class JobLeases implements Pick<JobStore, 'claimRun' | 'heartbeat' | 'req
         .where('status', 'not in', [...FINAL_STATUSES])
         .where((eb) => eb.or([eb('runner', 'is', null), eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]))
         .executeTakeFirst();
+      // A shared job's ranges go with it: nobody takes them any more.
+      if (Number(stopped.numUpdatedRows) === 1) await trx.deleteFrom('job_ranges').where('job_id', '=', jobId).execute();
       if (Number(stopped.numUpdatedRows) === 0) {
         await trx.updateTable('jobs').set({ cancel_requested: 1 }).where('id', '=', jobId).where('status', 'not in', [...FINAL_STATUSES]).execute();
       }

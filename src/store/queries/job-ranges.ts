@@ -1,4 +1,4 @@
-import type { JobRange } from '../../domain/jobs.js';
+import { FINAL_STATUSES, type JobRange } from '../../domain/jobs.js';
 import type { JobStore } from '../port.js';
 import type { Queries } from './queries.js';
 
@@ -17,6 +17,11 @@ export class JobRanges implements Pick<JobStore, RangeMethods> {
 
   async shareJob(jobId: string, ranges: readonly JobRange[]): Promise<void> {
     await this.q.db.transaction().execute(async (trx) => {
+      // What jobs that ended without their lease holder left behind (a cancel while none ran).
+      await trx
+        .deleteFrom('job_ranges')
+        .where('job_id', 'in', (eb) => eb.selectFrom('jobs').select('id').where('status', 'in', [...FINAL_STATUSES]))
+        .execute();
       const existing = await trx.selectFrom('job_ranges').select(['first_row', 'last_row']).where('job_id', '=', jobId).execute();
       const wanted = new Map(ranges.map((r) => [r.firstRow, r.lastRow]));
       // Ranges cut the same way stay as they are, with whoever holds them.

@@ -114,6 +114,7 @@ export class SqliteStore extends KyselyStore {
         k.imported,
         JSON.stringify(k.errorCounts),
         c.jobId,
+        c.afterRow,
         c.checkpointRow,
       );
       // Another process committed these rows already: roll back rather than write them twice.
