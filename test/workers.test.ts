@@ -95,8 +95,8 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
     LOYALTY_DEBUG: '',
     ...extra,
   });
-  function worker(concurrency = 1) {
-    const started = startCli(['worker', '--concurrency', String(concurrency)], { cwd: dir, db: location, env: env() });
+  function worker(concurrency = 1, extra: string[] = []) {
+    const started = startCli(['worker', '--concurrency', String(concurrency), ...extra], { cwd: dir, db: location, env: env() });
     running.push(started.child);
     let out = '';
     const ready = new Promise<void>((resolve, reject) => {
@@ -201,6 +201,47 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
       expect(helped.reduce((s, n) => s + n, 0)).toBeLessThan(30);
     }, 180_000);
   }
+
+  it('help no worker took is withdrawn when the job ends; with --helpers 0 a job is not shared', async () => {
+    const db = new pg.Client({ connectionString: location });
+    await db.connect();
+    try {
+      const helpTasks = async (jobId: string) => Number((await db.query('select count(*) as n from graphile_worker.jobs where key like $1', [`${jobId}:help:%`])).rows[0].n);
+      const ranges = async (jobId: string) => Number((await db.query('select count(*) as n from job_ranges where job_id = $1', [jobId])).rows[0].n);
+      // One worker, one job at a time: the job asks for help that nobody can give.
+      const alone = worker();
+      await alone.ready;
+      const shared = await queue(bigFile);
+      await until(shared.id, (j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+      expect(await helpTasks(shared.id)).toBe(7);
+      expect(await ranges(shared.id)).toBe(30);
+      const done = await until(shared.id, ended);
+      expect(done.status).toBe('COMPLETED_WITH_ERRORS');
+      await writtenOnce(done);
+      for (let waited = 0; (await helpTasks(shared.id)) > 0; waited += 50) {
+        if (waited > 1_000) throw new Error('help tasks are left after the job ended');
+        await sleep(50);
+      }
+      expect(await ranges(shared.id)).toBe(0);
+      alone.child.kill('SIGTERM');
+      await alone.done;
+
+      const unshared = worker(1, ['--helpers', '0']);
+      await unshared.ready;
+      const job = await queue(bigFile);
+      await until(job.id, (j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+      expect(await helpTasks(job.id)).toBe(0);
+      expect(await ranges(job.id)).toBe(0);
+      const finished = await until(job.id, ended);
+      // The same rows again: each valid row of the first job, and each repeat of one, is ALREADY_TRACKED now.
+      expect(finished.counts.total).toBe(ROWS);
+      expect(finished.counts.imported).toBe(0);
+      expect(finished.counts.errorCounts.ALREADY_TRACKED).toBe(done.counts.imported + done.counts.errorCounts.DUPLICATE_IN_FILE!);
+      await writtenOnce(finished);
+    } finally {
+      await db.end();
+    }
+  }, 180_000);
 
   it('a helper killed with SIGKILL in the middle of a range: its range is taken over, the job completes, every row once', async () => {
     const a = worker();

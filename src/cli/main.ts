@@ -12,7 +12,7 @@ import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, wri
 import { JobStoppedError, runJobInThread } from '../jobs/run-in-thread.js';
 import { cancelJob } from '../jobs/cancel.js';
 import { maxFileBytes } from '../jobs/files.js';
-import { enqueueJob, isPostgresLocation, workersNeedPostgres } from '../jobs/queue.js';
+import { enqueueJob, isPostgresLocation, MAX_JOB_HELPERS, workersNeedPostgres } from '../jobs/queue.js';
 import { startWorker } from '../jobs/worker.js';
 import { type RunOptions, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
@@ -336,14 +336,17 @@ program
   .command('worker')
   .description('a worker process: runs the jobs queued for the workers (PostgreSQL)')
   .option('--concurrency <n>', 'jobs run at once', '2')
-  .action(async (opts: { concurrency: string }, cmd: Command) => {
+  .option('--helpers <n>', 'the most workers a job run here asks to help with its rows (0: none)', String(MAX_JOB_HELPERS))
+  .action(async (opts: { concurrency: string; helpers: string }, cmd: Command) => {
     const location = storeLocation(globals(cmd).db);
     if (!isPostgresLocation(location)) throw new UsageError(workersNeedPostgres('worker'));
     const concurrency = positiveInteger(opts.concurrency, '--concurrency');
+    if (!/^\d+$/.test(opts.helpers)) throw new UsageError(`--helpers takes a whole number, not "${opts.helpers}"`);
+    const helpers = Number(opts.helpers);
     // Opening the store brings its tables up to date (the `queued` column the sweep reads).
     await (await openStore(location)).close();
     const say = (line: string) => process.stderr.write(`${printable(line)}\n`);
-    const worker = await startWorker({ location, concurrency, maxFileBytes: maxFileBytes(), log: (line) => say(`worker ${process.pid}: ${line}`) });
+    const worker = await startWorker({ location, concurrency, helpers, maxFileBytes: maxFileBytes(), log: (line) => say(`worker ${process.pid}: ${line}`) });
     say(`Worker ${process.pid} ready: runs up to ${concurrency} queued job${concurrency === 1 ? '' : 's'} at a time`);
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {

@@ -21,7 +21,7 @@ export const RUN_JOB_TASK = 'run-job';
  */
 export const HELP_JOB_TASK = 'help-job';
 
-/** The most helpers a job asks for. A helper that finds no free range ends at once. */
+/** The most helpers a job asks for, by default (`worker --helpers`). A helper that finds no free range ends at once. */
 export const MAX_JOB_HELPERS = 7;
 
 /** How often graphile-worker retries a task that failed for a reason not the job's (a lost connection). */

@@ -28,6 +28,8 @@ export interface WorkerOptions {
   /** The store: a postgres:// URL. */
   location: string;
   concurrency: number;
+  /** The most helpers a job this worker runs asks for (see shared-run.ts); 0 runs each job alone. Default `MAX_JOB_HELPERS`. */
+  helpers?: number;
   maxFileBytes?: number;
   /** Lines for the operator (a job taken, ended, handed back). */
   log: (line: string) => void;
@@ -43,6 +45,7 @@ export interface RunningWorker {
 }
 
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const maxHelpers = options.helpers ?? MAX_JOB_HELPERS;
   const stopping = new AbortController();
   const pool = new pg.Pool({ connectionString: options.location, max: options.concurrency + 2 });
   pool.on('error', () => undefined);
@@ -55,17 +58,25 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       // This worker's stop, or graphile-worker's own abort of a shutdown that takes too long.
       const signal = AbortSignal.any([stopping.signal, helpers.abortSignal]);
       // A job cut into ranges asks the free workers for help (see shared-run.ts).
+      let asked = 0;
       const share = async (ranges: number) => {
-        const count = Math.min(ranges - 1, MAX_JOB_HELPERS);
+        const count = Math.min(ranges - 1, maxHelpers);
         try {
-          for (let i = 1; i <= count; i++) await helpers.addJob(HELP_JOB_TASK, { jobId }, { jobKey: `${jobId}:help:${i}`, maxAttempts: 1 });
+          for (; asked < count; asked++) await helpers.addJob(HELP_JOB_TASK, { jobId }, { jobKey: helpKey(jobId, asked + 1), maxAttempts: 1 });
         } catch (error) {
           // The job goes on without help.
           options.log(`job ${jobId}: asking the other workers for help failed: ${(error as Error).message}`);
         }
       };
-      const job = await runJobInThread(options.location, jobId, { maxFileBytes: options.maxFileBytes, signal, share });
-      status = job.status;
+      try {
+        const job = await runJobInThread(options.location, jobId, { maxFileBytes: options.maxFileBytes, signal, share: maxHelpers > 0 ? share : undefined });
+        status = job.status;
+      } finally {
+        // Help no worker has taken yet is no longer needed (a job queued again asks anew).
+        await helpers
+          .withPgClient((client) => client.query('select graphile_worker.remove_job(key) from unnest($1::text[]) as key', [Array.from({ length: asked }, (_, i) => helpKey(jobId, i + 1))]))
+          .catch(() => undefined);
+      }
     } catch (error) {
       const e = error as Error;
       // Another live runner holds it: that one finishes it (or, if it dies, the sweep queues it again).
@@ -152,6 +163,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return stopped;
   };
   return { stop, done: runner.promise };
+}
+
+/** The key of a job's `help-job` task number `n`. */
+function helpKey(jobId: string, n: number): string {
+  return `${jobId}:help:${n}`;
 }
 
 /**
