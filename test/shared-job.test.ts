@@ -187,6 +187,8 @@ describe('a job shared by several runners', () => {
     const entries = await ledgerOf(store, ORG, job.id);
     const invalid = new Set(Array.from({ length: ROWS }, (_, r) => r).filter((r) => r % INVALID_EVERY === INVALID_EVERY - 1).map(rowOf));
     expect(entries.map((e) => e.rowNumber)).toEqual(Array.from({ length: ROWS }, (_, r) => rowOf(r)).filter((n) => !invalid.has(n)));
+    // Under one issue time, whichever runner awarded the row.
+    expect(new Set(entries.map((e) => e.issuedAt)).size).toBe(1);
   }, 120_000);
 
   it('a file without a header: helpers size its rows by the first one, and the outcome is one runner\'s', async () => {
