@@ -26,7 +26,8 @@ import { cutRanges, importShared } from './shared-run.js';
  * it and finds every file-level failure (encoding, an unclosed quote, the row limit, missing
  * columns) before anything is written. The second pass validates rows in chunks and commits each
  * chunk's rows, rejections and checkpoint in one transaction; a resumed job re-reads the copy and
- * continues after the checkpoint, so every row is written exactly once.
+ * continues after the checkpoint, so every row is written exactly once. A worker may share the
+ * second pass of an import with other workers (`share`, see shared-run.ts).
  *
  * Whoever runs a job holds its lease (runner and heartbeat). At each chunk boundary the runner
  * stops when asked: a cancel ends the job CANCELLED, an abort (a signal, a server stopping)
