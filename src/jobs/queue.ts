@@ -43,7 +43,13 @@ export class JobQueue {
 
   /** Connects to the queue of the database at `location`, making its schema if it is not there. */
   static async open(location: string): Promise<JobQueue> {
-    return new JobQueue(await queueUtils({ connectionString: location }));
+    try {
+      return new JobQueue(await queueUtils({ connectionString: location }));
+    } catch {
+      // The queue's schema made by another process at the same moment: the second try finds it made.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return new JobQueue(await queueUtils({ connectionString: location }));
+    }
   }
 
   /**

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { run, type Runner, type Task } from 'graphile-worker';
 import pg from 'pg';
 import { JobConflictError } from '../store/job-conflict-error.js';
@@ -118,21 +119,31 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
 
   // The schema first, under the lock every process takes to make it; `run` then finds it made.
-  try {
-    await (await queueUtils({ pgPool: pool })).release();
-  } catch (error) {
-    await pool.end();
-    throw error;
+  // Starting again once more if that fails: the queue's schema made by another process at the same
+  // moment has been seen to fail a start here, and the next one finds it complete.
+  let runner: Runner;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await (await queueUtils({ pgPool: pool })).release();
+      runner = await run({
+        pgPool: pool,
+        concurrency: options.concurrency,
+        noHandleSignals: true,
+        pollInterval: 2_000,
+        logger: quietLogger,
+        taskList: { [RUN_JOB_TASK]: runJobTask, [HELP_JOB_TASK]: helpJobTask },
+      });
+      break;
+    } catch (error) {
+      if (attempt < START_ATTEMPTS) {
+        options.log(`starting failed, trying again: ${(error as Error).message}`);
+        await sleep(500 * attempt);
+        continue;
+      }
+      await pool.end();
+      throw error;
+    }
   }
-
-  const runner: Runner = await run({
-    pgPool: pool,
-    concurrency: options.concurrency,
-    noHandleSignals: true,
-    pollInterval: 2_000,
-    logger: quietLogger,
-    taskList: { [RUN_JOB_TASK]: runJobTask, [HELP_JOB_TASK]: helpJobTask },
-  });
 
   const sweepMs = options.sweepMs ?? Math.max(1_000, LEASE.heartbeatMs);
   let sweeping = false;
@@ -164,6 +175,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   };
   return { stop, done: runner.promise };
 }
+
+/** How often a worker tries to start (make sure of the queue's schema, and run) before it gives up. */
+const START_ATTEMPTS = 3;
 
 /** The key of a job's `help-job` task number `n`. */
 function helpKey(jobId: string, n: number): string {
