@@ -1,5 +1,5 @@
 import { Logger, makeWorkerUtils, type WorkerUtils, type WorkerUtilsOptions } from 'graphile-worker';
-import pg from 'pg';
+import { withSchemaLock } from '../store/postgres/schema-lock.js';
 
 /**
  * The queue of the worker processes (`loyalty-import worker`): graphile-worker, in its own schema
@@ -80,31 +80,14 @@ export class JobQueue {
   }
 }
 
-/** The advisory lock that lets one process at a time make or update the queue's schema. */
-const QUEUE_SCHEMA_LOCK = 0x4c6f_7961; // "Loya"
-
 /**
  * graphile-worker's utilities on the queue's database, its schema made or brought up to date
- * first, under an advisory lock held on a connection of its own: a worker and a server started at
- * the same moment on a new database would otherwise both make the schema, and the one that lost
- * the race could read a table the other had not finished. graphile-worker migrates when its
- * utilities (or a runner) are made, so the lock is taken before they are.
+ * first, under the schema lock (schema-lock.ts): graphile-worker migrates when its utilities (or a
+ * runner) are made, so the lock is taken before they are.
  */
 export async function queueUtils(options: Pick<WorkerUtilsOptions, 'connectionString' | 'pgPool'>): Promise<WorkerUtils> {
-  const pooled = options.pgPool ? await options.pgPool.connect() : null;
-  const lock = pooled ?? new pg.Client({ connectionString: options.connectionString });
-  try {
-    if (!pooled) await lock.connect();
-    await lock.query('select pg_advisory_lock($1)', [QUEUE_SCHEMA_LOCK]);
-    try {
-      return await makeWorkerUtils({ ...options, logger: quietLogger });
-    } finally {
-      await lock.query('select pg_advisory_unlock($1)', [QUEUE_SCHEMA_LOCK]);
-    }
-  } finally {
-    if (pooled) pooled.release();
-    else await lock.end();
-  }
+  const where = options.pgPool ? { pool: options.pgPool } : { connectionString: options.connectionString! };
+  return withSchemaLock(where, () => makeWorkerUtils({ ...options, logger: quietLogger }));
 }
 
 /** Hands one job to the workers of the PostgreSQL database at `location`. */

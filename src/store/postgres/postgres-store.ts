@@ -6,6 +6,7 @@ import { KyselyStore } from '../kysely-store.js';
 import { jobPatchColumns } from '../queries/row-mappers.js';
 import { columnsOf, rejectionRows, type TableDeclaration, type TableWrite } from '../tables.js';
 import { migrateToLatest } from '../migrations/index.js';
+import { withSchemaLock } from './schema-lock.js';
 import { copyRows, quoteIdent } from './copy-rows.js';
 import { DatabaseFileBytes } from './database-file-bytes.js';
 import { FINAL_STATUSES } from '../../domain/jobs.js';
@@ -52,7 +53,8 @@ export class PostgresStore extends KyselyStore {
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
-      await migrateToLatest(db);
+      // One process at a time makes the database's schemas, the workers' queue included.
+      await withSchemaLock({ pool }, () => migrateToLatest(db));
     } catch (error) {
       await db.destroy();
       throw error;
