@@ -68,6 +68,12 @@ describe('a job shared by several runners', () => {
     return [...first.values()].sort((a, b) => a - b);
   }
 
+  /** The job wrote one value per customer, each by that customer's first valid row. */
+  async function expectWrittenByFirstRows(job: JobRecord, customers = CUSTOMERS): Promise<void> {
+    const values = (await allTrackerValues(store, ORG)).filter((v) => v.jobId === job.id);
+    expect(values.map((v) => v.rowNumber).sort((a, b) => a - b)).toEqual(firstValidRows(customers));
+  }
+
   it('Trackers: the same outcome as one runner, duplicates across ranges included, each value written once by its first row', async () => {
     // 150 customers' transactions over and over: a row repeats one of the range before it, which
     // may not have committed when this range is looked up.
@@ -86,8 +92,7 @@ describe('a job shared by several runners', () => {
     expect(job.counts.errorCounts).toEqual(expected);
     const invalid = Object.values(expected).reduce((s, n) => s + n, 0);
     expect(job.counts.imported).toBe(ROWS - invalid);
-    const values = (await allTrackerValues(store, ORG)).filter((v) => v.jobId === job.id);
-    expect(values.map((v) => v.rowNumber).sort((a, b) => a - b)).toEqual(firstValidRows(NEAR));
+    await expectWrittenByFirstRows(job, NEAR);
     // The helpers took part: the ranges they committed are among the job's.
     expect(helped.reduce((s, n) => s + n, 0)).toBeGreaterThan(0);
     expect(helped.reduce((s, n) => s + n, 0)).toBeLessThan(RANGES);
@@ -137,8 +142,7 @@ describe('a job shared by several runners', () => {
       expect(job.status).toBe('COMPLETED_WITH_ERRORS');
       expect(job.counts.total).toBe(ROWS);
       expect(job.counts.errorCounts).toEqual(expected);
-      const values = (await allTrackerValues(store, ORG)).filter((v) => v.jobId === job.id);
-      expect(values.map((v) => v.rowNumber).sort((a, b) => a - b)).toEqual(firstValidRows());
+      await expectWrittenByFirstRows(job);
     } finally {
       LEASE.staleMs = stale;
     }
@@ -169,8 +173,7 @@ describe('a job shared by several runners', () => {
     expect(job.status).toBe('COMPLETED_WITH_ERRORS');
     expect(job.counts.total).toBe(ROWS);
     expect(job.counts.errorCounts).toEqual(expected);
-    const values = (await allTrackerValues(store, ORG)).filter((v) => v.jobId === job.id);
-    expect(values.map((v) => v.rowNumber).sort((a, b) => a - b)).toEqual(firstValidRows(NEAR));
+    await expectWrittenByFirstRows(job, NEAR);
   }, 120_000);
 
   it('Customer Promotion: every valid row awarded once, in whichever range', async () => {
