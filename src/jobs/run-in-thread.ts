@@ -7,8 +7,9 @@ import { JobRequestError, type RunOptions } from './runner.js';
 /**
  * Runs a job in a worker thread with its own heap limits. A streaming job needs little memory,
  * but V8 lets a busy old generation grow far past its live set before collecting: the cap keeps
- * an import's peak memory flat for any file size. A large young generation lets a chunk's
- * objects die young instead of being promoted (measured in docs/benchmarks.md).
+ * an import's peak memory flat for any file size. The young generation (48 MB) holds about two
+ * chunks' short-lived objects; twice that bought no speed and cost 45 MB of peak memory
+ * (measured in docs/benchmarks.md).
  */
 export function runJobInThread(location: string, jobId: string, options: RunOptions = {}): Promise<JobRecord> {
   return inThread<JobRecord>(
@@ -37,7 +38,7 @@ function inThread<T>(data: Record<string, unknown>, options: RunOptions, end: (m
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./job-thread.js', import.meta.url), {
       workerData: data,
-      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 96 },
+      resourceLimits: { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 },
     });
     let settled = false;
     // Asked to stop: the job commits its current chunk and ends INTERRUPTED, and the thread

@@ -63,7 +63,9 @@ export class ReaderThread {
 
   constructor(file: string) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(THREAD, { eval: true, workerData: { file, driver, cacheKib: sqliteCacheKib() } });
+    // Its objects are a chunk's rows, handed over at once: a small young generation is enough,
+    // where V8's default lets it grow to about 30 MB.
+    this.worker = new Worker(THREAD, { eval: true, workerData: { file, driver, cacheKib: sqliteCacheKib() }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     this.worker.on('message', (m: { id: number; columns?: string[]; rows?: unknown[][]; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
