@@ -16,6 +16,20 @@ const db = new Database(workerData.file, { readonly: true, fileMustExist: true }
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -' + workerData.cacheKib);
 const statements = new Map();
+// Copying the WAL into the database (a checkpoint) is done here, off the thread that commits: a
+// passive checkpoint never waits for the writer nor blocks it. A busy one tries again next time.
+let checkpointer = null;
+if (workerData.checkpointMs > 0) {
+  setInterval(() => {
+    try {
+      if (!checkpointer) {
+        checkpointer = new Database(workerData.file, { fileMustExist: true });
+        checkpointer.pragma('busy_timeout = 0');
+      }
+      checkpointer.pragma('wal_checkpoint(PASSIVE)');
+    } catch {}
+  }, workerData.checkpointMs);
+}
 parentPort.on('message', ({ id, sql, params }) => {
   try {
     let entry = statements.get(sql);
@@ -61,11 +75,15 @@ export class ReaderThread {
   private nextId = 1;
   private failure: Error | null = null;
 
-  constructor(file: string) {
+  /**
+   * `checkpointMs`: how often the thread checkpoints the WAL (0: never), for a writing connection
+   * that leaves its checkpoints to it (see `WAL_CHECKPOINT_MS`).
+   */
+  constructor(file: string, checkpointMs = 0) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     // Its objects are a chunk's rows, handed over at once: a small young generation is enough,
     // where V8's default lets it grow to about 30 MB.
-    this.worker = new Worker(THREAD, { eval: true, workerData: { file, driver, cacheKib: sqliteCacheKib() }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    this.worker = new Worker(THREAD, { eval: true, workerData: { file, driver, cacheKib: sqliteCacheKib(), checkpointMs }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     this.worker.on('message', (m: { id: number; columns?: string[]; rows?: unknown[][]; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
