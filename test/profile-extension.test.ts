@@ -180,9 +180,9 @@ describe('looking a chunk up ahead', () => {
     return runImport(logged, { ...NOTES, config: { lookAhead } }, lines('Customer,Note', '1001,first', '1001,second', '1002,third'), { chunkRows: 1 });
   }
 
-  it("runs a chunk's lookups before the previous chunk commits, by default", async () => {
+  it("runs a chunk's lookups before the two chunks before it commit, by default", async () => {
     const { job } = await runLogged(true);
-    expect(events).toEqual(['prefetch 2', 'prefetch 3', 'commit 2', 'prefetch 4', 'commit 3', 'commit 4']);
+    expect(events).toEqual(['prefetch 2', 'prefetch 3', 'prefetch 4', 'commit 2', 'commit 3', 'commit 4']);
     expect(job.counts.total).toBe(3);
   });
 

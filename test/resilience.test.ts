@@ -737,3 +737,25 @@ describe('the command line', () => {
     expect(stackLines(resumed.stderr)).toEqual([]);
   });
 });
+
+describe('lookups that run ahead of the commits', () => {
+  it('meet rows of this file written one and two chunks earlier, after they started: DUPLICATE_IN_FILE, the first row stands', async () => {
+    const { store } = await freshStore();
+    const saved = await saveTemplate(TEMPLATE, store);
+    const rows = ['B-10', 'B-11', 'B-10', 'B-11', 'B-10', 'B-12'].map((bill, i) => `919876543212,${bill},2025-03-05,S002,${i + 1}`);
+    const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeCsv([HEADER, ...rows].join('\n')) });
+    // A chunk a row: row 4's lookups start before rows 2 and 3 have committed.
+    const done = await runJob(store, created.id, { chunkRows: 1 });
+    expect(codes(await rejectionsOf(store, created.id))).toEqual([
+      [4, 'DUPLICATE_IN_FILE', 'billNumber'],
+      [5, 'DUPLICATE_IN_FILE', 'billNumber'],
+      [6, 'DUPLICATE_IN_FILE', 'billNumber'],
+    ]);
+    expect((await valuesOf(store, created.id)).map((v) => [v.rowNumber, v.loyaltyLogId, v.value])).toEqual([
+      [2, 90010, '1'],
+      [3, 90011, '2'],
+      [7, 90012, '6'],
+    ]);
+    expect(done.counts).toEqual({ total: 6, valid: 3, rejected: 3, imported: 3, errorCounts: { DUPLICATE_IN_FILE: 3 } });
+  });
+});

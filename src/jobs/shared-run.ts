@@ -231,7 +231,7 @@ class Part {
         }
         throw error;
       }
-      prepared.committed?.();
+      prepared.committed?.(range.lastRow);
       this.committed++;
       this.o.onProgress?.(counts.total);
       return;

@@ -44,10 +44,10 @@ export interface PreparedProfile<P = unknown> {
   optionalFields: string[];
   /**
    * A chunk's lookups of reference data (customers, groups, transactions), one per kind of key.
-   * The engine runs them ahead (see `prefetchAhead`), while the previous chunk is resolved and
-   * committed: they see every chunk committed before that one, and a profile that looks up its
-   * own earlier writes keeps the previous chunk's in memory until the next `resolve`, or runs
-   * its lookups after the commit instead.
+   * The engine runs them ahead (see `prefetchAhead`), before the chunks before this one (up to two)
+   * are resolved and committed: they see every chunk committed when they start. A profile that looks up its own earlier writes keeps those
+   * of the chunks its lookups may have missed in memory (see `committed`), or runs its lookups
+   * after the commit instead.
    */
   prefetch(rows: ParsedRow[]): Promise<P>;
   /**
@@ -62,8 +62,11 @@ export interface PreparedProfile<P = unknown> {
    * up and resolved again), so what a profile remembers of a chunk waits for `committed`.
    */
   resolve(rows: ParsedRow[], prefetched: P): Promise<ChunkResult>;
-  /** Called once the chunk last resolved has committed. */
-  committed?(): void;
+  /**
+   * Called once the chunk last resolved, whose last row is `throughRow`, has committed: lookups
+   * started from then on see its writes.
+   */
+  committed?(throughRow: number): void;
 }
 
 export interface SuccessReport {

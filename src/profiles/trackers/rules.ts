@@ -41,11 +41,11 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   // In a dry run nothing is written, so keys seen in earlier chunks are remembered here; in an
   // import the store has them (with this job's id), which keeps memory flat for any file size.
   const seenInDryRun = new Set<ValueKey>();
-  // A chunk's existing values are looked up ahead, before the chunk before it has committed: the
-  // keys that chunk wrote are kept until the next one is resolved.
-  let writtenByPrevious = new Set<ValueKey>();
-  // The keys of the chunk last resolved: the previous chunk's once it has committed.
-  let resolvedKeys = new Set<ValueKey>();
+  // A chunk's existing values are looked up ahead, before the chunks before it have committed:
+  // the keys each chunk writes are kept, by its first row, until no lookup still to be resolved
+  // can have missed them. A lookup sees every chunk committed when it starts (`committedThrough`).
+  let recent: Array<{ firstRow: number; keys: Set<ValueKey> }> = [];
+  let committedThrough = 0;
   // The cell a window rejection points at: the date, or the id when the row has no date.
   const idField = standard ? 'transactionDate' : 'loyaltyLogId';
   // A BILL tracker's value is keyed by its transaction alone: a number, which a dry run keeps for
@@ -54,12 +54,13 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   const belongs = (tx: TransactionRecord, party: Party) => (config.userGroup2Enabled ? tx.groupId === party.groupId : tx.userId === party.userId);
 
   const prepared: PreparedProfile<TrackersPrefetch> = {
-    committed() {
-      if (!ctx.dryRun) writtenByPrevious = resolvedKeys;
+    committed(throughRow) {
+      committedThrough = throughRow;
     },
     mandatoryFields,
     optionalFields: config.userGroup2Enabled ? ['customer'] : [],
     async prefetch(rows) {
+      const seenThrough = committedThrough;
       const transactionsFound = standard
         ? store.findTransactionsByBill(org.id, [...new Set(rows.map((r) => r.values.billNumber as string))])
         : store.findTransactionsById(org.id, [...new Set(rows.map((r) => r.values.loyaltyLogId as number))]);
@@ -71,9 +72,9 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
         trackedFound,
         lineItems ? store.findLineItems(org.id, [...new Set(rows.map((r) => r.values.itemId as number))]) : Promise.resolve([]),
       ]);
-      return { parties, transactions, tracked, items };
+      return { parties, transactions, tracked, items, seenThrough };
     },
-    async resolve(rows, { parties, transactions, tracked, items: itemList }): Promise<ChunkResult> {
+    async resolve(rows, { parties, transactions, tracked, items: itemList, seenThrough }): Promise<ChunkResult> {
       const rejected: ChunkResult['rejected'] = [];
       const reject = (row: ParsedRow, i: RowIssue): false => {
         rejected.push({ row, issue: i });
@@ -165,7 +166,10 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
       // 8. Not tracked yet, and not twice in this file (the first row stands).
       const existing = new Map<ValueKey, string>();
       for (const k of tracked) existing.set(keyOf(k.loyalty_log_id, k.item_id), k.job_id);
-      for (const key of writtenByPrevious) existing.set(key, ctx.jobId);
+      // The keys of this job's chunks that committed after the lookups started, or have not yet.
+      const firstRow = rows[0]?.rowNumber ?? Number.MAX_SAFE_INTEGER;
+      recent = recent.filter((c) => c.firstRow > seenThrough && c.firstRow !== firstRow);
+      for (const c of recent) if (c.firstRow < firstRow) for (const key of c.keys) existing.set(key, ctx.jobId);
       const seen = ctx.dryRun ? seenInDryRun : new Set<ValueKey>();
       const writes: TrackerValueRow[] = [];
       for (const a of alive) {
@@ -194,7 +198,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
           row_number: a.row.rowNumber,
         });
       }
-      if (!ctx.dryRun) resolvedKeys = seen;
+      if (!ctx.dryRun && rows.length > 0) recent.push({ firstRow, keys: seen });
       // Written in the order of the table's unique key: the chunk's entries of that index then
       // fill its pages one after another instead of a random page each (measured in
       // docs/benchmarks.md).
@@ -214,6 +218,8 @@ interface TrackersPrefetch {
   transactions: TransactionRecord[];
   tracked: TrackedValueKey[];
   items: LineItemRecord[];
+  /** The last row of this job committed when the lookups started: they saw every value up to it. */
+  seenThrough: number;
 }
 
 function mismatch(field: string, value: string, tx: TransactionRecord, party: Party, groups: boolean): RowIssue {
