@@ -44,10 +44,10 @@ export interface PreparedProfile<P = unknown> {
   optionalFields: string[];
   /**
    * A chunk's lookups of reference data (customers, groups, transactions), one per kind of key.
-   * The engine runs them ahead (see `prefetchAhead`), before the chunks before this one (up to two)
-   * are resolved and committed: they see every chunk committed when they start. A profile that looks up its own earlier writes keeps those
-   * of the chunks its lookups may have missed in memory (see `committed`), or runs its lookups
-   * after the commit instead.
+   * The engine runs them ahead (see `prefetchAhead`), before the chunks before this one (up to
+   * two) are resolved and committed: they see every chunk committed when they start. A profile
+   * that looks up its own earlier writes keeps those of the chunks its lookups may have missed in
+   * memory (see `committed`), or runs its lookups after the commit instead.
    */
   prefetch(rows: ParsedRow[]): Promise<P>;
   /**
