@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, mobileOf, storeCode, transactionDateOf, writeTrackersFile } from '../src/demo/generate.js';
 import { loadReferenceData } from '../src/org/reference-data.js';
@@ -172,6 +174,49 @@ describe(`the ${TEST_KIND} store`, () => {
       await sleep(10);
     }
     throw new Error('no job committed a chunk within 60 s');
+  }
+
+  /**
+   * Stops the process (SIGSTOP) at a moment it holds no lock on the job: stopped inside a chunk's
+   * transaction, it would keep a cancel waiting on the job's row until it goes on.
+   */
+  async function pauseBetweenCommits(child: ChildProcess, jobId: string): Promise<void> {
+    for (let attempt = 0; attempt < 200; attempt++) {
+      child.kill('SIGSTOP');
+      if (await jobRowFree(jobId)) return;
+      child.kill('SIGCONT');
+      await sleep(5);
+    }
+    throw new Error('the import never paused outside a commit');
+  }
+
+  /** Whether another connection could write the job's row at once. */
+  async function jobRowFree(jobId: string): Promise<boolean> {
+    if (ON_POSTGRES) {
+      const client = new pg.Client({ connectionString: place.location });
+      await client.connect();
+      try {
+        await client.query('begin');
+        await client.query('select 1 from jobs where id = $1 for update nowait', [jobId]);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.query('rollback').catch(() => undefined);
+        await client.end();
+      }
+    }
+    const db = new BetterSqlite3(place.location);
+    try {
+      db.pragma('busy_timeout = 0');
+      db.exec('begin immediate');
+      db.exec('rollback');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      db.close();
+    }
   }
 
   /** Waits until the job is INTERRUPTED as this process sees it (its runner's lease stale). */
@@ -366,12 +411,8 @@ describe(`the ${TEST_KIND} store`, () => {
       // the time a second process takes to start on a busy machine.
       const { child, done } = start(importArgs(file), LIVE_LEASE);
       const caught = await midFile(done);
-      child.kill('SIGSTOP');
-      // Stopped inside a chunk's transaction, the import holds the job's row (PostgreSQL), and the
-      // cancel waits for it: the import goes on after a while and commits, and the cancel follows.
-      const goOn = setTimeout(() => child.kill('SIGCONT'), 5_000);
+      await pauseBetweenCommits(child, caught.id);
       const cancel = await cli(['job', 'cancel', caught.id], LIVE_LEASE);
-      clearTimeout(goOn);
       expect(cancel.code, cancel.stderr).toBe(0);
       expect(cancel.stdout).toContain(`Job ${caught.id}: IMPORTING`);
       expect(cancel.stdout).toContain('asked to stop: the process running it stops at its next chunk boundary');
@@ -438,7 +479,7 @@ describe(`the ${TEST_KIND} store`, () => {
       const file = copyOfFile();
       const { child, done } = start(importArgs(file));
       const caught = await midFile(done);
-      child.kill('SIGSTOP');
+      await pauseBetweenCommits(child, caught.id);
       await sleep(STALE_MS + 300);
       expect((await store.getJob(caught.id))!.status).toBe('INTERRUPTED');
       const cancel = await cli(['job', 'cancel', caught.id, '--json']);
@@ -487,7 +528,7 @@ describe(`the ${TEST_KIND} store`, () => {
       const { child, done } = start([...importArgs(file), '--json'], LIVE_LEASE);
       const caught = await midFile(done);
       // Paused, it holds its lease all the same: the resume must find it running.
-      child.kill('SIGSTOP');
+      await pauseBetweenCommits(child, caught.id);
       const resume = await cli(['job', 'resume', caught.id, '--json'], LIVE_LEASE);
       child.kill('SIGCONT');
       expect(resume.code, `${resume.stdout}\n${resume.stderr}`).toBe(1);
