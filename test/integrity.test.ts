@@ -183,11 +183,22 @@ describe(`the ${TEST_KIND} store`, () => {
   async function pauseBetweenCommits(child: ChildProcess, jobId: string): Promise<void> {
     for (let attempt = 0; attempt < 200; attempt++) {
       child.kill('SIGSTOP');
+      await allThreadsStopped(child.pid!);
       if (await jobRowFree(jobId)) return;
       child.kill('SIGCONT');
       await sleep(5);
     }
     throw new Error('the import never paused outside a commit');
+  }
+
+  /** Waits until every thread of the process has stopped: a signal is delivered after `kill` returns. */
+  async function allThreadsStopped(pid: number): Promise<void> {
+    const state = (task: string) => fs.readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    for (let waited = 0; waited < 2_000; waited++) {
+      if (fs.readdirSync(`/proc/${pid}/task`).every((task) => state(task) === 'T')) return;
+      await sleep(1);
+    }
+    throw new Error(`process ${pid} did not stop`);
   }
 
   /** Whether another connection could write the job's row at once. */

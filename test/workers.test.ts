@@ -206,8 +206,9 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
     const db = new pg.Client({ connectionString: location });
     await db.connect();
     try {
-      const helpTasks = async (jobId: string) => Number((await db.query('select count(*) as n from graphile_worker.jobs where key like $1', [`${jobId}:help:%`])).rows[0].n);
-      const ranges = async (jobId: string) => Number((await db.query('select count(*) as n from job_ranges where job_id = $1', [jobId])).rows[0].n);
+      const count = async (sql: string, value: string) => Number((await db.query(sql, [value])).rows[0].n);
+      const helpTasks = (jobId: string) => count('select count(*) as n from graphile_worker.jobs where key like $1', `${jobId}:help:%`);
+      const ranges = (jobId: string) => count('select count(*) as n from job_ranges where job_id = $1', jobId);
       // One worker, one job at a time: the job asks for help that nobody can give.
       const alone = worker();
       await alone.ready;
