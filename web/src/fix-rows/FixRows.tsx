@@ -76,7 +76,7 @@ export function FixRows({ job }: { job: JobSummary }) {
         Correct the cells of a row as its message says, then import the rows you changed. They go in a new job with the same template; this job stays as it is.
       </p>
       <div className="table-wrap">
-        <table>
+        <table className="compact">
           <caption className="sr-only">Rejected rows, editable</caption>
           <thead>
             <tr>
@@ -101,13 +101,13 @@ export function FixRows({ job }: { job: JobSummary }) {
                     {r.rowNumber}
                     {isChanged ? <div className="small" style={{ color: 'var(--success)' }}>changed</div> : null}
                   </td>
-                  <td style={{ minWidth: '16rem' }}>
+                  <td style={{ minWidth: '13rem' }}>
                     <code className="small">{r.code}</code>
                     <div className="small">{r.message}</div>
                   </td>
                   {report.header.map((h, i) => (
                     <td key={i}>
-                      <input className="cell-input mono" type="text" size={Math.max(6, Math.min(40, (cells[i] ?? '').length + 2))} value={cells[i] ?? ''} aria-label={`Row ${r.rowNumber}, ${h}`} onChange={(e) => setCell(r.rowNumber, i, e.target.value, cells)} />
+                      <input className="cell-input mono" type="text" size={Math.max(5, Math.min(40, (cells[i] ?? '').length + 1))} value={cells[i] ?? ''} aria-label={`Row ${r.rowNumber}, ${h}`} onChange={(e) => setCell(r.rowNumber, i, e.target.value, cells)} />
                     </td>
                   ))}
                 </tr>
