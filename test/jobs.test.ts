@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generatedTrackersTemplate, generateOrg, writeTrackersFile } from '../src/demo/generate.js';
@@ -151,6 +153,23 @@ describe('job states, summary and checkpoint', () => {
     expect(rejections).toEqual([]);
     expect(job.checkpointRow).toBe(3);
     expect(await valuesOfJob(job)).toBe(2);
+  });
+
+  it('shows a QUEUED job whose runner died before it started as INTERRUPTED, keeps an untaken one QUEUED, and a resume finishes it', async () => {
+    const saved = await saveTemplate(TEMPLATE, store);
+    const taken = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeFile(ALL_VALID) });
+    const waiting = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeFile(MIXED) });
+    // A runner of this machine whose process has exited took the job (it was scanning the file).
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadRunner = `${os.hostname()}:${child.stdout}:0`;
+    expect(await store.claimRun(taken.id, deadRunner, new Date().toISOString(), new Date(Date.now() - 60_000).toISOString())).toBe(true);
+    expect((await store.getJob(taken.id))!.status).toBe('INTERRUPTED');
+    expect((await store.getJob(waiting.id))!.status).toBe('QUEUED');
+    // What a starting server takes up is the waiting job only.
+    expect((await store.jobsWithStatus(['QUEUED'])).map((j) => j.id)).toEqual([waiting.id]);
+    const resumed = await runJob(store, taken.id);
+    expect(resumed.status).toBe('COMPLETED');
+    expect(await valuesOfJob(resumed)).toBe(2);
   });
 
   it('ends an import with rejected rows COMPLETED_WITH_ERRORS, counting rows and rejections by code', async () => {

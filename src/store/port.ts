@@ -129,7 +129,7 @@ export interface JobStore {
   rejections(jobId: string): AsyncIterable<Rejection[]>;
   /** Jobs whose id begins with `prefix` (of `orgId` only, when given), newest first, at most `limit`. */
   findJobsByIdPrefix(prefix: string, orgId?: string, limit?: number): Promise<JobRecord[]>;
-  /** Every org's jobs in these states, oldest first: what a starting server takes up. */
+  /** Every org's jobs in these states as shown (see `JobRecord.status`), oldest first: what a starting server takes up. */
   jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]>;
 }
 

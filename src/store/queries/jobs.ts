@@ -129,7 +129,8 @@ export class JobQueries implements Omit<JobStore, 'commitChunk' | 'claimRun' | '
   async jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
     if (statuses.length === 0) return [];
     const rows = await this.q.db.selectFrom('jobs').selectAll().where('status', 'in', [...statuses]).orderBy('seq').execute();
-    return rows.map(toJob);
+    // As shown: a job whose runner died is INTERRUPTED, whatever state it was left in.
+    return rows.map(toJob).filter((j) => statuses.includes(j.status));
   }
 }
 

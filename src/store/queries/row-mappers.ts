@@ -38,11 +38,14 @@ export function toFile(r: Selectable<Database['files']>): StoredFile {
 
 /**
  * A running job whose runner stopped sending heartbeats (killed, its machine lost) is shown as
- * INTERRUPTED: nothing runs it, and `job resume` may take it over.
+ * INTERRUPTED: nothing runs it, and `job resume` may take it over. So is a QUEUED job that a
+ * runner had taken (it was copying or scanning the file) when it stopped; a QUEUED job nobody has
+ * taken yet is waiting, and stays QUEUED.
  */
 export function effectiveStatus(r: Selectable<Database['jobs']>): JobStatus {
   const status = r.status as JobStatus;
-  if (!RUNNING_STATUSES.has(status)) return status;
+  const held = RUNNING_STATUSES.has(status) || (status === 'QUEUED' && r.runner !== null);
+  if (!held) return status;
   const staleBefore = new Date(Date.now() - LEASE.staleMs).toISOString();
   return r.heartbeat_at === null || r.heartbeat_at < staleBefore || runnerIsGone(r.runner, os.hostname()) ? 'INTERRUPTED' : status;
 }
