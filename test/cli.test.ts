@@ -243,6 +243,19 @@ describe('exit codes of a wrong command line', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(named);
   });
+
+  it.each([
+    ['a SQLite file that is not there', () => path.join(dir, 'no-such-store.db'), 'no-such-store.db'],
+    ['a PostgreSQL database that does not exist', () => 'postgres://postgres@127.0.0.1:5432/loyalty_no_such_database', 'loyalty_no_such_database'],
+    ['a PostgreSQL server that refuses the connection, its password not shown', () => 'postgres://postgres:s3cret@127.0.0.1:1/x', '127.0.0.1:1'],
+  ])('exits 1 with STORE_UNAVAILABLE for %s, naming it', async (_what, location, named) => {
+    const run = await runCli(['template', 'list', '--org', 'acme', '--json'], { cwd: dir, db: location() });
+    expect(run.code).toBe(1);
+    const error = json<{ error: { code: string; message: string } }>(run).error;
+    expect(error.code).toBe('STORE_UNAVAILABLE');
+    expect(error.message).toContain(named);
+    expect(error.message).not.toContain('s3cret');
+  });
 });
 
 describe('demo', () => {

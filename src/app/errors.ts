@@ -106,6 +106,7 @@ export function toAppError(error: unknown): AppError {
       return new AppError('JOB_INTERRUPTED', e.message);
     case 'StoreLostError':
     case 'StoreMissingError':
+    case 'StoreUnreachableError':
       return new AppError('STORE_UNAVAILABLE', e.message);
     default:
       return new AppError('INTERNAL', e.message);

@@ -17,3 +17,25 @@ export class StoreMissingError extends Error {
     this.name = 'StoreMissingError';
   }
 }
+
+/** The PostgreSQL server named by the store's URL cannot be reached, or refuses the connection. */
+export class StoreUnreachableError extends Error {
+  constructor(
+    readonly location: string,
+    cause: Error,
+  ) {
+    super(`The PostgreSQL store at "${redactPassword(location)}" cannot be reached: ${cause.message}. Check that the server runs, that the database exists and that the URL (--db or $LOYALTY_DB) is right`, { cause });
+    this.name = 'StoreUnreachableError';
+  }
+}
+
+/** A connection URL as it may be shown: without its password. */
+function redactPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}

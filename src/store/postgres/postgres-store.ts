@@ -13,6 +13,7 @@ import { FINAL_STATUSES } from '../../domain/jobs.js';
 import type { ReferenceData } from '../../domain/reference-data.js';
 import type { ChunkCommit } from '../port.js';
 import { ReferenceDataError } from '../reference-data-error.js';
+import { StoreUnreachableError } from '../store-lost-error.js';
 import type { Database } from '../schema.js';
 
 /** Rows per multi-row statement: under PostgreSQL's 65,535 bound parameters for any table here. */
@@ -57,7 +58,7 @@ export class PostgresStore extends KyselyStore {
       await withSchemaLock({ pool }, () => migrateToLatest(db));
     } catch (error) {
       await db.destroy();
-      throw error;
+      throw isConnectionFailure(error) ? new StoreUnreachableError(url, error as Error) : error;
     }
     return new PostgresStore(db, new DatabaseFileBytes(db), pool);
   }
@@ -289,4 +290,16 @@ function uniqueRefusal(table: Table, rows: Array<Record<string, unknown>>, what:
     }
   }
   return `${what}: ${detail} (already used by another entry of the org)`;
+}
+
+/**
+ * The server is down, unknown or refuses this client: a network error, a connection exception
+ * (SQLSTATE class 08), a database that does not exist (3D000), a refused login (class 28), or a
+ * server starting up or shutting down (57P03).
+ */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN'].includes(code)) return true;
+  return code.startsWith('08') || code.startsWith('28') || code === '3D000' || code === '57P03';
 }
