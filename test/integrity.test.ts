@@ -375,7 +375,9 @@ describe(`the ${TEST_KIND} store`, () => {
       expect(run.code, run.stderr).toBe(1);
       expect(run.signal).toBeNull();
       expect(run.stderr).toContain(`Job ${caught.id}`);
-      expect(run.stderr).toContain(`loyalty-import job resume ${caught.id}`);
+      // The command it prints names the store it ran on, so that it works as printed.
+      const printed = /Resume it with: loyalty-import (.+)$/m.exec(run.stderr)?.[1];
+      expect(printed).toBe(`--db ${place.location} job resume ${caught.id}`);
       expect(run.stdout).toContain(`Job ${caught.id}: INTERRUPTED`);
 
       const shown = await cli(['job', 'show', caught.id, '--json']);
@@ -391,7 +393,7 @@ describe(`the ${TEST_KIND} store`, () => {
       expect(partial).toEqual(reference.values.filter(([row]) => row <= stopped.checkpointRow));
       expect(stopped.counts.imported).toBe(partial.length);
 
-      const resumed = await cli(['job', 'resume', caught.id, '--json']);
+      const resumed = await runCli([...printed!.split(' '), '--json'], { cwd: dir, env: env() });
       expect(resumed.code, resumed.stderr).toBe(0);
       await expectWholeFile((await store.getJob(caught.id))!);
     }, 120_000);

@@ -25,6 +25,7 @@ import { DEFAULT_DB, openStore, storeLocation } from '../store/open.js';
 import { FINAL_STATUSES, JOB_STATUSES, type JobRecord, type JobStatus } from '../domain/jobs.js';
 import type { Org } from '../domain/org.js';
 import type { Store } from '../store/port.js';
+import { redactPassword } from '../store/store-lost-error.js';
 import { saveTemplate } from '../templates/service.js';
 import { type ProgressMode, progressIntervalMs, progressReporter, shortJobId } from './progress.js';
 import { REFERENCE_DATA_MAX_BYTES, readJsonFile, TEMPLATE_MAX_BYTES } from './read-json.js';
@@ -171,6 +172,11 @@ async function writeReports(store: Store, job: JobRecord, reports: ReportOptions
   return { written, failures };
 }
 
+/** A word a POSIX shell reads as itself: quoted unless it holds only characters that need none. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Prints a job's summary and what became of its reports; exit 1 for a FAILED job or a report not written. */
 async function finishJob(
   store: Store,
@@ -195,7 +201,9 @@ async function finishJob(
   );
   for (const f of failures) process.stderr.write(`loyalty-import: ${printable(f.message)}\n`);
   if (job.status === 'INTERRUPTED') {
-    process.stderr.write(`Job ${job.id} was interrupted; what it committed is kept. Resume it with: loyalty-import job resume ${job.id}\n`);
+    // The store as it was named (a password left out), so that the command finds the same job.
+    const store = g.db ? ` --db ${shellWord(redactPassword(g.db))}` : '';
+    process.stderr.write(`Job ${job.id} was interrupted; what it committed is kept. Resume it with: loyalty-import${printable(store)} job resume ${job.id}\n`);
   }
   // cli.md: a run that ended FAILED, CANCELLED or INTERRUPTED could not do its work; `job show`
   // of such a job did its own.

@@ -30,7 +30,7 @@ export class StoreUnreachableError extends Error {
 }
 
 /** A connection URL as it may be shown: without its password. */
-function redactPassword(url: string): string {
+export function redactPassword(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
