@@ -49,7 +49,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const maxHelpers = options.helpers ?? MAX_JOB_HELPERS;
   const stopping = new AbortController();
   const pool = new pg.Pool({ connectionString: options.location, max: options.concurrency + 2 });
+  // A connection the server drops (a restart, an administrator) is an error event on its client
+  // and on the pool; without listeners it would end the process. The pool replaces the client,
+  // and the task that used it fails and is retried.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   const runJobTask: Task = async (payload, helpers) => {
     const { jobId } = payload as { jobId: string };
