@@ -367,6 +367,10 @@ describe('file-level failures on the acme org', () => {
     const second = await run(saved.id, writeFile(MIXED, 'monday-again.csv'));
     await expectFailedWithNothingWritten(second.job, 'DUPLICATE_FILE');
     expect(second.job.fileError!.message).toContain(first.job.id);
+    // It shows the hash that matched, and how its header was read.
+    expect(second.job.fileSha256).toBe(first.job.fileSha256);
+    expect(second.job.fileSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(summarise(second.job).autoMapped).toEqual(summarise(first.job).autoMapped);
 
     const third = await run(saved.id, writeFile(MIXED, 'monday-again.csv'), { allowDuplicate: true });
     expect(third.job.status).toBe('COMPLETED_WITH_ERRORS');

@@ -138,6 +138,19 @@ export async function createJob(store: Store, request: NewJobRequest): Promise<J
   });
 }
 
+/**
+ * DUPLICATE_FILE, with the file's hash: recorded when the job ends FAILED, which the
+ * one-live-import-per-content index allows, though not while the job might still run.
+ */
+class DuplicateFileError extends FileError {
+  constructor(
+    readonly sha256: string,
+    message: string,
+  ) {
+    super('DUPLICATE_FILE', message);
+  }
+}
+
 /** Why a runner stops before the end of its file. */
 class Halt extends Error {
   constructor(readonly reason: 'cancel' | 'interrupt') {
@@ -279,7 +292,9 @@ async function runHeld(store: Store, job: JobRecord, options: RunOptions, lease:
     const committed = resuming || (await store.getJob(job.id))!.checkpointRow > 0;
     const fileError = error instanceof FileError ? error : unreadable(error);
     if (fileError && !committed) {
-      return end({ status: 'FAILED', fileError: { code: fileError.code, message: fileError.message }, finishedAt: new Date().toISOString() });
+      // A file refused as a duplicate keeps its hash: the one that names the earlier import.
+      const hash = fileError instanceof DuplicateFileError ? { fileSha256: fileError.sha256 } : {};
+      return end({ status: 'FAILED', fileError: { code: fileError.code, message: fileError.message }, finishedAt: new Date().toISOString(), ...hash });
     }
     await store.updateJob(job.id, { status: 'INTERRUPTED', runner: null }).catch(() => undefined);
     if (fileError) {
@@ -334,25 +349,24 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   if (job.fileSha256 !== null && job.fileSha256 !== scan.sha256) {
     throw new JobRequestError(`Job ${job.id} cannot go on: the file "${job.filePath}" changed since the job started; put the original file back and run \`loyalty-import job resume ${job.id}\``);
   }
+  // What the scan found is the job's, whatever comes of the checks below.
+  await store.updateJob(job.id, { header: scan.header, autoMapped: mapping.autoMapped, rowsKnown: scan.rows });
   // The hash is recorded and checked against earlier imports in one step, so that two imports of
   // the same file at once cannot both pass. A resumed job holds its file already.
   const earlier = job.fileSha256 === null ? await store.claimFile(job.id, scan.sha256) : null;
   if (earlier && !FINAL_STATUSES.has(earlier.status)) {
-    throw new FileError(
-      'DUPLICATE_FILE',
+    throw new DuplicateFileError(
+      scan.sha256,
       `The same file is being imported with this template version by job ${earlier.id} (${earlier.fileName}, ${earlier.status}), which has not finished; resume it with \`loyalty-import job resume ${earlier.id}\` or cancel it with \`loyalty-import job cancel ${earlier.id}\` — importing the file again beside it would write its rows twice`,
     );
   }
   if (earlier) {
-    throw new FileError(
-      'DUPLICATE_FILE',
+    throw new DuplicateFileError(
+      scan.sha256,
       `The same file was imported with this template version by job ${earlier.id} (${earlier.fileName}, ${earlier.createdAt}); to import it again on purpose, allow duplicates (\`--allow-duplicate\` on the command line, \`"allowDuplicate": true\` in the API)`,
     );
   }
   await store.updateJob(job.id, {
-    header: scan.header,
-    autoMapped: mapping.autoMapped,
-    rowsKnown: scan.rows,
     promotionIdentifier: plan.promotionIdentifier,
     status: job.dryRun ? 'VALIDATING' : 'IMPORTING',
   });
