@@ -106,7 +106,7 @@ describe('report paths that would destroy data', () => {
     const before = await jobCount();
     const run = await cli(['import', write('both.csv', rejectedRows('BOTH')), '--org', 'acme', '--template', 'Spend tracker', '--errors', 'reports/same.csv', '--success', 'reports-link/../reports-link/same.csv', '--json']);
     expect(run.code).toBe(2);
-    expect(json(run)).toMatchObject({ error: { code: 'USAGE', message: expect.stringContaining('give each report a file of its own') } });
+    expect(json(run)).toMatchObject({ error: { code: 'INVALID_REQUEST', message: expect.stringContaining('give each report a file of its own') } });
     expect(await jobCount()).toBe(before);
     expect(fs.readdirSync(path.join(dir, 'reports'))).toEqual([]);
   });

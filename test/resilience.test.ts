@@ -669,20 +669,20 @@ describe('the command line', () => {
     }
   }
 
-  it('prints one USAGE error document and exits 2 for `import a.csv --json` without --org', async () => {
+  it('prints one INVALID_REQUEST error document and exits 2 for `import a.csv --json` without --org', async () => {
     const run = await cli(['import', 'a.csv', '--json']);
     expect(run.code).toBe(2);
-    expect(json(run)).toEqual({ error: { code: 'USAGE', message: expect.stringMatching(/--org/) } });
+    expect(json(run)).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/--org/) } });
     expect(run.stderr).toMatch(/--org/);
   });
 
-  it('prints a USAGE document for an unknown command and a bad flag value with --json, exit 2', async () => {
+  it('prints an INVALID_REQUEST document for an unknown command and a bad flag value with --json, exit 2', async () => {
     const unknown = await cli(['frobnicate', '--json']);
     expect(unknown.code).toBe(2);
-    expect(json(unknown)).toEqual({ error: { code: 'USAGE', message: expect.any(String) } });
+    expect(json(unknown)).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.any(String) } });
     const bad = await cli(['ledger', '--org', 'acme', '--customer', 'abc', '--json']);
     expect(bad.code).toBe(2);
-    expect(json(bad)).toEqual({ error: { code: 'USAGE', message: expect.stringMatching(/--customer/) } });
+    expect(json(bad)).toEqual({ error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/--customer/) } });
   });
 
   it('exits 1 without a stack trace when the error report cannot be written, printing the job and how to write the report again', async () => {

@@ -639,7 +639,7 @@ function fail(error: unknown): void {
 }
 
 /** A wrong command line: exit code 2, and with --json an error document on standard output. */
-function usage(message: string, code = 'USAGE'): void {
+function usage(message: string, code = 'INVALID_REQUEST'): void {
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
   process.stderr.write(`loyalty-import: ${printable(message)}\n`);
   process.exitCode = 2;
@@ -654,7 +654,7 @@ try {
     if (error.exitCode === 0) process.exitCode = 0;
     else {
       // Commander has printed its message and the help to standard error already.
-      if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE', message: error.message.replace(/^error: /, '') } }, null, 2)}\n`);
+      if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'INVALID_REQUEST', message: error.message.replace(/^error: /, '') } }, null, 2)}\n`);
       process.exitCode = 2;
     }
   } else {
