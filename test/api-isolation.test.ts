@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB_STATUSES } from '../src/domain/jobs.js';
 import { ROUTES } from '../src/http/routes.js';
 import { acmeWithKey, call, STORE_KINDS, startTestApi, type TestApi } from './api-helpers.js';
 
@@ -101,5 +102,47 @@ describe('the OpenAPI document', () => {
     expect(Object.keys((upload.requestBody as { content: Json }).content).sort()).toEqual(['application/octet-stream', 'multipart/form-data', 'text/csv']);
     const documented = Object.values(doc.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
     expect(documented).toBe(ROUTES.length);
+  });
+
+  it('types what the API answers: job states as an enum, counts and ids as integers, every error with its details', async () => {
+    const doc = (await call<{ paths: Record<string, Record<string, Json>> }>(t, 'GET', '/openapi.json')).body;
+    const answer = (path: string, method: string, status: string) =>
+      ((((doc.paths[path]![method]!.responses as Json)[status] as Json).content as Json)['application/json'] as { schema: Schema }).schema;
+    type Schema = { type?: string; enum?: string[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema; additionalProperties?: Schema | boolean };
+    const job = answer('/api/orgs/{org}/jobs/{id}', 'get', '200');
+    expect(job.properties!.status!.enum).toEqual([...JOB_STATUSES]);
+    expect(job.properties!.template!.properties!.version!.type).toBe('integer');
+    for (const count of ['total', 'valid', 'rejected', 'imported']) expect(job.properties!.rows!.properties![count]!.type, count).toBe('integer');
+    expect((job.properties!.errorCounts!.additionalProperties as Schema).type).toBe('integer');
+    expect(job.properties!.file!.properties!.size!.type).toBe('integer');
+    expect(answer('/api/orgs/{org}/files', 'post', '201').properties!.bytes!.type).toBe('integer');
+    const overview = answer('/api/orgs/{org}', 'get', '200');
+    expect(overview.properties!.trackers!.items!.properties!.id!.type).toBe('integer');
+    const values = answer('/api/orgs/{org}/trackers/{tracker}/values', 'get', '200').properties!.values!.items!;
+    for (const id of ['trackerId', 'loyaltyLogId', 'rowNumber']) expect(values.properties![id]!.type, id).toBe('integer');
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        for (const status of Object.keys(operation.responses as Json).filter((s) => Number(s) >= 400)) {
+          const error = answer(path, method, status).properties!.error!;
+          expect(error.required, `${method} ${path} ${status}`).toEqual(['code', 'message', 'details']);
+        }
+      }
+    }
+  });
+
+  it('marks a body that may be left out as optional, and documents the template and reference-data bodies by their schemas', async () => {
+    const doc = (await call<{ paths: Record<string, Record<string, Json>> }>(t, 'GET', '/openapi.json')).body;
+    const body = (path: string, method: string) => doc.paths[path]![method]!.requestBody as { required: boolean; content: Record<string, { schema: Json & { properties?: Json; required?: string[] } }> };
+    expect(body('/api/orgs/{org}/jobs/{id}/import', 'post').required).toBe(false);
+    expect(body('/api/orgs/{org}/keys', 'post').required).toBe(false);
+    expect(body('/api/orgs/{org}/jobs', 'post').required).toBe(true);
+    const template = body('/api/orgs/{org}/templates', 'post');
+    expect(template.required).toBe(true);
+    const templateSchema = template.content['application/json']!.schema;
+    expect(Object.keys(templateSchema.properties!)).toEqual(expect.arrayContaining(['name', 'profile', 'csv', 'mapping', 'defaults', 'config', 'rowLimit']));
+    expect(templateSchema.required).toEqual(['name', 'profile']);
+    expect((templateSchema.properties!.profile as Json).enum).toEqual(['TRACKERS', 'CUSTOMER_PROMOTION']);
+    const reference = body('/api/orgs/{org}/reference-data', 'put').content['application/json']!.schema;
+    expect(Object.keys(reference.properties!)).toEqual(expect.arrayContaining(['org', 'stores', 'customers', 'trackers', 'programs', 'promotions']));
   });
 });

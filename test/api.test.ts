@@ -52,10 +52,10 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect((await call(t, 'DELETE', `/api/orgs/${org}/keys/${id}`, { key: t.admin })).status).toBe(204);
     const after = await call(t, 'GET', `/api/orgs/${org}`, { key });
     expect(after.status).toBe(401);
-    expect((after.body.error as Json).code).toBe('UNAUTHORIZED');
+    expect(after.body.error).toEqual({ code: 'UNAUTHORIZED', message: expect.any(String), details: {} });
     const again = await call(t, 'DELETE', `/api/orgs/${org}/keys/no-such-key`, { key: t.admin });
     expect(again.status).toBe(404);
-    expect((again.body.error as Json).code).toBe('NOT_FOUND');
+    expect(again.body.error).toEqual({ code: 'NOT_FOUND', message: expect.any(String), details: {} });
   });
 
   it('lets only the admin manage keys, and refuses a key for an org that does not exist', async () => {
@@ -81,8 +81,13 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
       json: { ...data, org: { ...data.org, id: org }, customers: [{ userId: 1, mobile: '+91 not a number' }] },
     });
     expect(broken.status).toBe(422);
-    expect((broken.body.error as Json).code).toBe('INVALID_REFERENCE_DATA');
+    expect(broken.body.error).toEqual({ code: 'INVALID_REFERENCE_DATA', message: expect.any(String), details: {} });
     expect(String((broken.body.error as Json).message)).toContain('customers[0]');
+    // The body is documented by the file's schema, but a file that breaks it is still the use case's 422.
+    const badShape = await call(t, 'PUT', `/api/orgs/${org}/reference-data`, { key, json: { ...data, org: { ...data.org, id: org }, stores: 'none' } });
+    expect(badShape.status).toBe(422);
+    expect(badShape.body.error).toMatchObject({ code: 'INVALID_REFERENCE_DATA', details: {} });
+    expect(String((badShape.body.error as Json).message)).toContain('stores');
     const shown = await call<Json & { stores: Json[]; trackers: Json[]; programs: Json[]; promotions: Json[] }>(t, 'GET', `/api/orgs/${org}`, { key });
     expect(shown.status).toBe(200);
     expect(shown.body.stores[0]).toEqual({ code: 'S001', externalId: 'BLR-001', name: 'MG Road', tills: ['S001-T1', 'S001-T2'] });
@@ -101,6 +106,84 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect(got.body.profiles[0]!.fields.find((f) => f.key === 'billNumber')).toMatchObject({ label: 'Bill Number', type: 'string' });
     expect(got.body.profiles[0]!.config).toMatchObject({ type: 'object' });
     expect(Object.keys(got.body.profiles[0]!.config.properties as Json)).toContain('tracker');
+  });
+
+  it('says when each field is mandatory, as a condition on the configuration a form can evaluate', async () => {
+    const got = await call<{ profiles: Array<Json & { fields: Array<Json & { key: string }> }> }>(t, 'GET', '/api/profiles', { key: t.admin });
+    const fields = (profile: string) => Object.fromEntries(got.body.profiles.find((p) => p.key === profile)!.fields.map((f) => [f.key, f.mandatory]));
+    expect(fields('TRACKERS')).toEqual({
+      customer: { when: {}, unless: { userGroup2Enabled: [true] }, text: 'unless `userGroup2Enabled` is `true`' },
+      group: { when: { userGroup2Enabled: [true] }, unless: {}, text: 'when `userGroup2Enabled` is `true`' },
+      billNumber: { when: { billIdentification: ['STANDARD_FIELDS'] }, unless: {}, text: 'when `billIdentification` is `STANDARD_FIELDS`' },
+      transactionDate: { when: { billIdentification: ['STANDARD_FIELDS'] }, unless: {}, text: 'when `billIdentification` is `STANDARD_FIELDS`' },
+      storeCode: { when: { billIdentification: ['STANDARD_FIELDS'] }, unless: {}, text: 'when `billIdentification` is `STANDARD_FIELDS`' },
+      loyaltyLogId: { when: { billIdentification: ['LOYALTY_LOG_ID'] }, unless: {}, text: 'when `billIdentification` is `LOYALTY_LOG_ID`' },
+      itemId: { when: { trackerType: ['LINEITEM'] }, unless: {}, text: "when the tracker's type is `LINEITEM`" },
+      trackedValue: 'always',
+    });
+    expect(fields('CUSTOMER_PROMOTION')).toEqual({
+      customer: expect.objectContaining({ unless: { userGroup2Enabled: [true] } }),
+      group: expect.objectContaining({ when: { userGroup2Enabled: [true] } }),
+      storeCode: 'always',
+      points: 'always',
+    });
+  });
+
+  it('lists the header names automatic matching uses for the customer column, by customer identifier', async () => {
+    const { org, key } = await newOrg();
+    const got = await call<{ profiles: Array<Json & { fields: Array<Json & { key: string }> }> }>(t, 'GET', '/api/profiles', { key });
+    const customer = got.body.profiles.find((p) => p.key === 'TRACKERS')!.fields.find((f) => f.key === 'customer')!;
+    expect(customer.aliases).toEqual(['Customer']);
+    const aliasesWhen = customer.aliasesWhen as Array<{ when: Json; aliases: string[] }>;
+    expect(aliasesWhen.map((a) => a.when)).toEqual([{ customerIdentifier: ['MOBILE'] }, { customerIdentifier: ['EMAIL'] }, { customerIdentifier: ['EXTERNAL_ID'] }, { customerIdentifier: ['USER_ID'] }]);
+    const mobile = aliasesWhen[0]!.aliases;
+    expect(mobile).toEqual(expect.arrayContaining(['Mobile', 'Phone Number']));
+    expect(aliasesWhen[1]!.aliases).toContain('Email');
+    // Each name the API lists for MOBILE is one the preview's matching takes for `customer`.
+    const { mapping: _m, ...template } = spendTemplate('Unsaved');
+    for (const name of mobile) {
+      const fileId = await upload(org, key, SPEND_CSV.replace(/^Mobile/, name));
+      const preview = await call<{ mapping: Json[] }>(t, 'POST', `/api/orgs/${org}/previews`, { key, json: { fileId, template, rows: 1 } });
+      expect(preview.status).toBe(200);
+      expect(preview.body.mapping.find((m) => m.field === 'customer'), name).toMatchObject({ column: name, auto: true });
+    }
+  });
+
+  it('makes a key and imports a validated dry run with no request body, or an empty one sent as JSON', async () => {
+    const { org, key } = await newOrg();
+    const bare = await call(t, 'POST', `/api/orgs/${org}/keys`, { key: t.admin });
+    expect(bare.status).toBe(201);
+    expect(bare.body.key).toMatch(/^lik_/);
+    const emptyJson = { key: t.admin, body: '', headers: { 'content-type': 'application/json' } };
+    const empty = await call(t, 'POST', `/api/orgs/${org}/keys`, emptyJson);
+    expect(empty.status).toBe(201);
+    await call(t, 'POST', `/api/orgs/${org}/templates`, { key, json: spendTemplate() });
+    const dryRuns: string[] = [];
+    for (const csv of [SPEND_CSV, SPEND_CSV.split('\n').slice(0, 3).join('\n')]) {
+      const dry = await call(t, 'POST', `/api/orgs/${org}/jobs`, { key, json: { fileId: await upload(org, key, csv), template: 'Spend tracker', dryRun: true } });
+      dryRuns.push(String(dry.body.jobId));
+      expect((await waitForJob(t, key, org, String(dry.body.jobId))).status).toBe('VALIDATED');
+    }
+    const noBody = await call(t, 'POST', `/api/orgs/${org}/jobs/${dryRuns[0]}/import`, { key });
+    expect(noBody.status).toBe(202);
+    expect(noBody.body).toMatchObject({ dryRun: false, status: 'QUEUED' });
+    const emptyBody = await call(t, 'POST', `/api/orgs/${org}/jobs/${dryRuns[1]}/import`, { key, body: '', headers: { 'content-type': 'application/json' } });
+    expect(emptyBody.status).toBe(202);
+    expect(emptyBody.body).toMatchObject({ dryRun: false, status: 'QUEUED' });
+    const done = await waitForJob(t, key, org, String(emptyBody.body.jobId));
+    // Routes without a body take an empty JSON one too: an ended job's conflict, not a 400.
+    for (const action of ['cancel', 'resume']) {
+      const got = await call(t, 'POST', `/api/orgs/${org}/jobs/${String(done.jobId)}/${action}`, { key, body: '', headers: { 'content-type': 'application/json' } });
+      expect(got.status, action).toBe(409);
+      expect(got.body.error).toMatchObject({ code: 'JOB_CONFLICT', details: {} });
+    }
+    // A route that needs a body refuses an empty one as missing, field by field.
+    const noJob = await call(t, 'POST', `/api/orgs/${org}/jobs`, { key, body: '', headers: { 'content-type': 'application/json' } });
+    expect(noJob.status).toBe(400);
+    expect(noJob.body.error).toMatchObject({ code: 'INVALID_REQUEST', details: [{ field: 'body' }] });
+    // JSON null is not "no body".
+    const nullBody = await call(t, 'POST', `/api/orgs/${org}/keys`, { key: t.admin, body: 'null', headers: { 'content-type': 'application/json' } });
+    expect(nullBody.status).toBe(400);
   });
 
   it('saves templates in versions, shows each, and refuses a bad one by its key (422)', async () => {
@@ -127,6 +210,17 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect(bad.status).toBe(422);
     expect(bad.body.error).toMatchObject({ code: 'INVALID_TEMPLATE' });
     expect(String((bad.body.error as Json).message)).toContain('tracker');
+    // The body is documented by the template schema, but a template that breaks it is still 422 naming the key.
+    for (const [broken, named] of [
+      [{ ...spendTemplate('Other'), rowLimit: 'many' }, 'rowLimit'],
+      [{ ...spendTemplate('Other'), colour: 'red' }, 'colour'],
+      [{ ...spendTemplate('Other'), profile: 'NOPE' }, 'profile'],
+    ] as const) {
+      const refused = await call(t, 'POST', `/api/orgs/${org}/templates`, { key, json: broken });
+      expect(refused.status).toBe(422);
+      expect(refused.body.error).toMatchObject({ code: 'INVALID_TEMPLATE', details: { fileErrorCode: 'INVALID_TEMPLATE' } });
+      expect(String((refused.body.error as Json).message)).toContain(named);
+    }
     const otherOrg = await call(t, 'POST', `/api/orgs/${org}/templates`, { key, json: { ...spendTemplate(), org: 'elsewhere' } });
     expect(otherOrg.status).toBe(400);
     expect(otherOrg.body.error).toMatchObject({ code: 'INVALID_REQUEST', details: [{ field: 'org' }] });
@@ -219,7 +313,7 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect(success.text).toContain('90001');
     const again = await call(t, 'POST', `/api/orgs/${org}/jobs/${String(done.jobId)}/import`, { key, json: {} });
     expect(again.status).toBe(409);
-    expect((again.body.error as Json).code).toBe('JOB_CONFLICT');
+    expect(again.body.error).toEqual({ code: 'JOB_CONFLICT', message: expect.any(String), details: {} });
     const resumeEnded = await call(t, 'POST', `/api/orgs/${org}/jobs/${String(done.jobId)}/resume`, { key });
     expect(resumeEnded.status).toBe(409);
     const cancelEnded = await call(t, 'POST', `/api/orgs/${org}/jobs/${String(done.jobId)}/cancel`, { key });

@@ -47,8 +47,8 @@ const notesProfile: ProfileDefinition<NotesConfig> = {
   key: 'TEST_CUSTOMER_NOTES',
   label: 'Customer notes',
   fields: [
-    { key: 'customer', label: 'User ID', type: 'integer', aliases: ['Customer'] },
-    { key: 'note', label: 'Note', type: 'string', aliases: [] },
+    { key: 'customer', label: 'User ID', type: 'integer', aliases: ['Customer'], mandatory: 'always' },
+    { key: 'note', label: 'Note', type: 'string', aliases: [], mandatory: 'always' },
   ],
   configSchema: notesConfigSchema,
   extraNames: () => [],

@@ -228,7 +228,7 @@ export const FIELD_TYPE_EXPLANATIONS = {
 
 type FieldKeys<F extends ReadonlyArray<{ key: string }>> = F[number]['key'];
 
-/** When each field of each profile is mandatory: a profile works this out in `prepare`, from its configuration and the org. */
+/** When each field of each profile is mandatory, in words: each field declares it as data (`mandatory`, profiles/mandatory.ts), which `prepare` and GET /api/profiles read. */
 export const FIELD_MANDATORY = {
   TRACKERS: {
     customer: 'yes, unless `userGroup2Enabled`; then optional, and a customer given must be a member of the row\'s group',

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { JobDocument } from '../app/jobs.js';
+import { FIELD_TYPES } from '../core/fields.js';
 import { JOB_STATUSES } from '../domain/jobs.js';
+import { EXPIRY_KINDS } from '../domain/programs.js';
+import { TRACKER_TYPES } from '../domain/trackers.js';
+import { referenceDataSchema } from '../org/reference-data.js';
+import { templateSchema } from '../templates/schema.js';
 
 /**
  * The JSON shapes of the API (spec: api.md, cli.md "JSON shapes"), as zod schemas: they validate
@@ -14,7 +19,9 @@ export const errorBody = z
     error: z.object({
       code: z.string().describe('One of the closed list of error codes: INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, JOB_CONFLICT, FILE_TOO_LARGE, INVALID_TEMPLATE, INVALID_REFERENCE_DATA, …'),
       message: z.string().describe('What is wrong and what to do, for people'),
-      details: z.unknown().optional().describe('For INVALID_REQUEST, each bad field: [{ "field", "message" }]'),
+      details: z
+        .union([z.array(z.object({ field: z.string(), message: z.string() })), z.record(z.string(), z.unknown())])
+        .describe('Always there: for INVALID_REQUEST, each bad field, [{ "field", "message" }]; else an object, empty when there is nothing more to say (`fileErrorCode` for a file-level code met outside a job)'),
     }),
   })
   .describe('An error');
@@ -42,25 +49,55 @@ export const uploadQuery = z.object({ name: z.string().min(1).max(255).describe(
 
 export const looseJson = z.record(z.string(), z.unknown());
 
-export const templateBody = looseJson.describe(
-  'A template: { "name", "profile", "csv", "mapping", "defaults", "config", "rowLimit" } (spec: jobs.md, "Template"); "org" may be left out. GET /api/profiles gives each profile\'s fields and configuration',
+/**
+ * A JSON object the use case checks itself, documented by the schema it is checked with. The
+ * route validates only that it is an object: a template or a reference-data file that breaks its
+ * schema is refused by the use case with its own code (422 INVALID_TEMPLATE naming the key, 422
+ * INVALID_REFERENCE_DATA), not with the 400 of request validation. zod merges a schema's metadata
+ * into its JSON Schema, so the document shows the checking schema while validation stays loose.
+ */
+function checkedBy(schema: z.ZodType, description: string, drop: { required?: string[] } = {}) {
+  const { $schema: _s, ...document } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  if (drop.required && Array.isArray(document.required)) document.required = document.required.filter((k) => !drop.required!.includes(k as string));
+  return looseJson.meta({ ...document, description });
+}
+
+export const templateBody = checkedBy(
+  templateSchema,
+  'A template (spec: jobs.md, "Template"); "org" may be left out. GET /api/profiles gives each profile\'s fields and the JSON Schema of its "config". A template that breaks this schema is refused with 422 INVALID_TEMPLATE naming the key',
+  { required: ['org'] },
 );
-export const referenceDataBody = looseJson.describe('The `org load` file: { "org", "stores", "customers", "userGroups", "transactions", "trackers", "programs", "promotions" } (spec: domain.md)');
+export const referenceDataBody = checkedBy(referenceDataSchema, 'The `org load` file (spec: domain.md). A file that breaks this schema or a rule is refused with 422 INVALID_REFERENCE_DATA');
 
 export const health = z.object({ status: z.literal('ok') });
 
 export const keyCreated = z.object({ id: z.string(), key: z.string().describe('The key: shown this once only') });
-export const keyCreateBody = z.object({ label: z.string().max(200).optional().describe('What the key is for, for people') }).optional();
+export const keyCreateBody = z.object({ label: z.string().max(200).optional().describe('What the key is for, for people') }).optional().describe('May be left out, or empty');
 export const keyInfo = z.object({ id: z.string(), org: z.string(), label: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable() });
 export const keyList = z.object({ keys: z.array(keyInfo) });
 
-const profileField = z.object({ key: z.string(), label: z.string(), type: z.string(), aliases: z.array(z.string()) });
+const condition = z
+  .record(z.string(), z.array(z.union([z.string(), z.boolean()])))
+  .describe('Configuration key → the values under which it holds; `trackerType` is the type of the tracker `config.tracker` names (GET /api/orgs/{org} lists them)');
+const profileField = z.object({
+  key: z.string(),
+  label: z.string(),
+  type: z.enum(FIELD_TYPES),
+  aliases: z.array(z.string()).describe('Header names that match the field automatically under any configuration, besides its label and key'),
+  aliasesWhen: z.array(z.object({ when: condition, aliases: z.array(z.string()) })).describe('More header names that match it when the configuration meets `when`: the `customer` column by `customerIdentifier`'),
+  mandatory: z
+    .union([
+      z.literal('always'),
+      z.object({ when: condition, unless: condition, text: z.string().describe('The condition in words') }).describe('Mandatory when every key of `when` has one of its values and no key of `unless` has one of its values (configuration values with their defaults applied)'),
+    ])
+    .describe('When a file must have a column (or a default) for the field'),
+});
 export const profileList = z.object({
   profiles: z.array(z.object({ key: z.string(), label: z.string(), fields: z.array(profileField), config: looseJson.describe("The profile's configuration, as JSON Schema") })),
 });
 
-const tracker = z.object({ id: z.number(), name: z.string(), type: z.string(), windowStart: z.string(), windowEnd: z.string() });
-const expiryStrategy = z.object({ id: z.number(), name: z.string(), kind: z.string(), days: z.number().nullable(), months: z.number().nullable(), date: z.string().nullable() });
+const tracker = z.object({ id: z.number().int(), name: z.string(), type: z.enum(TRACKER_TYPES), windowStart: z.string(), windowEnd: z.string() });
+const expiryStrategy = z.object({ id: z.number().int(), name: z.string(), kind: z.enum(EXPIRY_KINDS), days: z.number().int().nullable(), months: z.number().int().nullable(), date: z.string().nullable() });
 export const orgOverview = z.object({
   id: z.string(),
   name: z.string(),
@@ -68,19 +105,19 @@ export const orgOverview = z.object({
   timezone: z.string(),
   stores: z.array(z.object({ code: z.string(), externalId: z.string().nullable(), name: z.string().nullable(), tills: z.array(z.string()) })),
   trackers: z.array(tracker),
-  programs: z.array(z.object({ id: z.number(), name: z.string(), isDefault: z.boolean(), expiryStrategies: z.array(expiryStrategy) })),
-  promotions: z.array(z.object({ identifier: z.string(), name: z.string(), programId: z.number() })),
+  programs: z.array(z.object({ id: z.number().int(), name: z.string(), isDefault: z.boolean(), expiryStrategies: z.array(expiryStrategy) })),
+  promotions: z.array(z.object({ identifier: z.string(), name: z.string(), programId: z.number().int() })),
   userGroupIdentifierTypes: z.array(z.string()),
 });
-export const referenceDataLoaded = z.object({ created: z.boolean(), counts: z.record(z.string(), z.union([z.number(), z.string()])) });
+export const referenceDataLoaded = z.object({ created: z.boolean(), counts: z.record(z.string(), z.union([z.number().int(), z.string()])) });
 
-export const templateSaved = z.object({ id: z.string(), name: z.string(), version: z.number(), promotionIdentifier: z.string().nullable().optional(), changed: z.boolean() });
-const templateInfo = z.object({ id: z.string(), name: z.string(), profile: z.string(), version: z.number(), promotionIdentifier: z.string().nullable(), savedAt: z.string() });
+export const templateSaved = z.object({ id: z.string(), name: z.string(), version: z.number().int(), promotionIdentifier: z.string().nullable().optional(), changed: z.boolean() });
+const templateInfo = z.object({ id: z.string(), name: z.string(), profile: z.string(), version: z.number().int(), promotionIdentifier: z.string().nullable(), savedAt: z.string() });
 export const templateList = z.object({ templates: z.array(templateInfo) });
 export const templateDocument = templateInfo.extend({ body: z.unknown().describe("The template's JSON form, as saved") });
 export const templateVersionList = z.object({ versions: z.array(templateDocument) });
 
-export const uploaded = z.object({ fileId: z.string(), name: z.string(), bytes: z.number(), sha256: z.string() });
+export const uploaded = z.object({ fileId: z.string(), name: z.string(), bytes: z.number().int(), sha256: z.string() });
 
 export const previewRequest = z.object({
   fileId: z.string().min(1),
@@ -95,14 +132,14 @@ export const previewResponse = z.object({
       label: z.string(),
       mandatory: z.boolean(),
       column: z.string().nullable(),
-      columnNumber: z.number().nullable(),
+      columnNumber: z.number().int().nullable(),
       auto: z.boolean().describe('Matched automatically, not by the template'),
       default: z.string().nullable(),
     }),
   ),
   rows: z.array(
     z.object({
-      rowNumber: z.number(),
+      rowNumber: z.number().int(),
       cells: z.array(z.string()),
       outcome: z.enum(['valid', 'rejected']),
       code: z.string().optional(),
@@ -121,27 +158,27 @@ export const jobRequest = z.object({
   allowDuplicate: z.boolean().default(false),
   sourceJobId: z.string().min(1).optional().describe("The job whose rejected rows, fixed, this file holds: the new job links to it (the job document's sourceJobId)"),
 });
-export const importRequest = z.object({ allowDuplicate: z.boolean().default(false) }).optional();
+export const importRequest = z.object({ allowDuplicate: z.boolean().default(false) }).optional().describe('May be left out, or empty');
 
 export const jobDocument = z.object({
   jobId: z.string(),
   org: z.string(),
   profile: z.string(),
-  template: z.object({ id: z.string(), version: z.number() }),
+  template: z.object({ id: z.string(), version: z.number().int() }),
   dryRun: z.boolean(),
-  status: z.string(),
-  rows: z.object({ total: z.number(), valid: z.number(), rejected: z.number(), imported: z.number() }),
-  rowsKnown: z.number().nullable(),
-  errorCounts: z.record(z.string(), z.number()),
+  status: z.enum(JOB_STATUSES),
+  rows: z.object({ total: z.number().int(), valid: z.number().int(), rejected: z.number().int(), imported: z.number().int() }),
+  rowsKnown: z.number().int().nullable(),
+  errorCounts: z.record(z.string(), z.number().int()),
   fileError: z.object({ code: z.string(), message: z.string() }).nullable(),
   promotionIdentifier: z.string().nullable(),
   autoMapped: z.record(z.string(), z.string()),
-  file: z.object({ name: z.string(), sha256: z.string().nullable(), size: z.number() }),
+  file: z.object({ name: z.string(), sha256: z.string().nullable(), size: z.number().int() }),
   sourceJobId: z.string().nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  progress: z.object({ rowsDone: z.number(), rowsTotal: z.number().nullable() }),
+  progress: z.object({ rowsDone: z.number().int(), rowsTotal: z.number().int().nullable() }),
 });
 /**
  * Compiles only while the schema lists every field of the job document: the serializer drops a
@@ -154,14 +191,14 @@ export const jobList = z.object({ jobs: z.array(jobDocument), nextCursor: z.stri
 export const trackerValues = z.object({
   values: z.array(
     z.object({
-      trackerId: z.number(),
-      loyaltyLogId: z.number(),
-      itemId: z.number().nullable(),
-      userId: z.number().nullable(),
-      groupId: z.number().nullable(),
+      trackerId: z.number().int(),
+      loyaltyLogId: z.number().int(),
+      itemId: z.number().int().nullable(),
+      userId: z.number().int().nullable(),
+      groupId: z.number().int().nullable(),
       value: z.string(),
       jobId: z.string(),
-      rowNumber: z.number(),
+      rowNumber: z.number().int(),
     }),
   ),
   nextCursor: z.string().nullable(),
@@ -169,21 +206,21 @@ export const trackerValues = z.object({
 export const ledger = z.object({
   entries: z.array(
     z.object({
-      userId: z.number().nullable(),
-      groupId: z.number().nullable(),
+      userId: z.number().int().nullable(),
+      groupId: z.number().int().nullable(),
       points: z.string(),
       promotionIdentifier: z.string(),
       promotionName: z.string(),
-      programId: z.number(),
+      programId: z.number().int(),
       storeCode: z.string(),
       tillCode: z.string().nullable(),
       issuedAt: z.string(),
       expiresAt: z.string().nullable(),
       jobId: z.string(),
-      rowNumber: z.number(),
+      rowNumber: z.number().int(),
     }),
   ),
-  balances: z.array(z.object({ userId: z.number().nullable(), groupId: z.number().nullable(), points: z.string() })),
+  balances: z.array(z.object({ userId: z.number().int().nullable(), groupId: z.number().int().nullable(), points: z.string() })),
   nextCursor: z.string().nullable(),
 });
 

@@ -44,6 +44,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  acceptEmptyJson(app);
 
   await app.register(swagger, {
     openapi: {
@@ -61,9 +62,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     transformObject: (document) => {
       if (!('openapiObject' in document)) return document.swaggerObject;
       const { openapiObject } = document;
+      const operationOf = (r: RouteDefinition) => (openapiObject.paths?.[openApiPath(r.path)] as Record<string, Record<string, unknown>> | undefined)?.[r.method.toLowerCase()];
       for (const r of ROUTES.filter((r) => r.requestBody)) {
-        const operation = (openapiObject.paths?.[openApiPath(r.path)] as Record<string, Record<string, unknown>> | undefined)?.[r.method.toLowerCase()];
+        const operation = operationOf(r);
         if (operation) operation.requestBody = r.requestBody;
+      }
+      // @fastify/swagger marks every body required; a body every field of which is optional is not.
+      for (const r of ROUTES.filter(hasOptionalBody)) {
+        const body = operationOf(r)?.requestBody as { required?: boolean } | undefined;
+        if (body) body.required = false;
       }
       return openapiObject;
     },
@@ -72,6 +79,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   const callers = new WeakMap<FastifyRequest, Caller>();
   const register = (scope: FastifyInstance, r: RouteDefinition) => {
+    const optionalBody = hasOptionalBody(r);
     scope.route({
       method: r.method,
       url: r.path,
@@ -87,6 +95,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         // Another org's things answer exactly as missing ones do.
         if (caller.kind === 'org' && caller.orgId !== org) throw noSuchOrg(org);
         if (r.access === 'admin' && caller.kind !== 'admin') throw new AppError('FORBIDDEN', 'Only the admin key manages org keys; ask the admin');
+      },
+      // No body (none sent, or an empty one) is an empty object where the body may be left out:
+      // Fastify validates a missing body as null, which an optional body's schema refuses.
+      preValidation: async (request) => {
+        if (optionalBody && request.body === undefined) request.body = {};
       },
       handler: async (request, reply) => {
         const result = await r.handle({
@@ -117,6 +130,31 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await serveWeb(app, options.webRoot === undefined ? defaultWebRoot() : options.webRoot);
   return app;
+}
+
+/** Whether a route's JSON body may be left out: its schema accepts no body. */
+function hasOptionalBody(r: RouteDefinition): boolean {
+  return r.body !== undefined && !r.rawBody && r.body.safeParse(undefined).success;
+}
+
+/**
+ * Fastify's JSON parser refuses an empty body sent as `application/json` (a client that sets the
+ * header on every request, `curl -H 'Content-Type: application/json' -X POST`): here an empty
+ * body is no body, as when no content type is sent. A route whose body may be left out takes it
+ * as `{}`; one that needs a body refuses it as missing (400 INVALID_REQUEST, `details` naming
+ * `body`). Any other body goes to Fastify's own parser, with its guard against prototype poisoning.
+ */
+function acceptEmptyJson(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
 }
 
 function routeSchema(r: RouteDefinition) {
@@ -181,7 +219,8 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown)
       request.raw.once('close', () => clearTimeout(cut));
     }
   }
-  return reply.code(appError.httpStatus).send({ error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) } });
+  // `details` is always there (spec: api.md, "Errors"): an empty object when there is nothing more to say.
+  return reply.code(appError.httpStatus).send({ error: { code: appError.code, message: appError.message, details: appError.details ?? {} } });
 }
 
 /** A body small enough to read and drop whatever the time it takes. */

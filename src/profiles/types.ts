@@ -5,6 +5,7 @@ import type { RowIssue } from '../core/error-codes.js';
 import type { Org } from '../domain/org.js';
 import type { ChunkWrites, Store } from '../store/port.js';
 import type { TableDeclaration } from '../store/tables.js';
+import type { FieldMandatory } from './mandatory.js';
 
 /**
  * What a profile is: fields and configuration declared as data, plus the rules data cannot
@@ -13,6 +14,12 @@ import type { TableDeclaration } from '../store/tables.js';
  */
 
 export type { FieldDefinition, FieldType, FieldValue, ParsedRow } from '../core/fields.js';
+export type { FieldMandatory } from './mandatory.js';
+
+/** A field of a profile: how it is parsed, and when a file must have it (see mandatory.ts). */
+export interface ProfileField extends FieldDefinition {
+  mandatory: FieldMandatory;
+}
 
 export interface PrepareContext<C> {
   org: Org;
@@ -78,7 +85,8 @@ export interface ProfileDefinition<C = unknown> {
   /** Upper case, as templates name it (`TRACKERS`). */
   key: string;
   label: string;
-  fields: readonly FieldDefinition[];
+  /** Its fields; `prepare` reads which are mandatory from their `mandatory`. */
+  fields: readonly ProfileField[];
   /** The profile's `config` in a template, shared keys included; strict. */
   configSchema: z.ZodType<C>;
   /** Header names that match a field automatically under this configuration, beyond its label and aliases. */

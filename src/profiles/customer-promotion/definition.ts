@@ -1,18 +1,14 @@
 import { z } from 'zod';
 import { CUSTOMER_COLUMN_NAMES, type SharedConfig, sharedConfigShape } from '../shared/config.js';
-import type { FieldDefinition, ProfileDefinition } from '../types.js';
+import type { ProfileDefinition } from '../types.js';
+import { CUSTOMER_PROMOTION_FIELDS } from './fields.js';
 import { PROMOTIONS } from '../../store/tables.js';
 import { POINTS_LEDGER } from './ledger.js';
 import { customerPromotionSuccessReport, prepareCustomerPromotion } from './rules.js';
 
 /** Customer Promotion (`CUSTOMER_PROMOTION`): promotional points to customers or user groups. */
 
-export const CUSTOMER_PROMOTION_FIELDS = [
-  { key: 'customer', label: 'Mobile/Email/External ID/User ID/Card Number/Card External ID', type: 'string', aliases: ['Customer'] },
-  { key: 'group', label: 'User Group2 Identifier (Fleet Group Identifier)', type: 'string', aliases: ['User Group2 Identifier', 'Fleet Group Identifier', 'User Group', 'Group ID'] },
-  { key: 'storeCode', label: 'Till IUN Or Store Ext Id (Store Code)', type: 'string', aliases: ['Store Code', 'Store', 'Till', 'Till IUN', 'Till Code', 'Store Ext Id', 'Store External Id'] },
-  { key: 'points', label: 'Points', type: 'points', aliases: ['Point', 'Promotional Points', 'Points Awarded'] },
-] as const satisfies readonly FieldDefinition[];
+export { CUSTOMER_PROMOTION_FIELDS } from './fields.js';
 
 const idOrName = z.union([z.number().int().positive(), z.string().trim().min(1)]);
 

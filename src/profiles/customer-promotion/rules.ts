@@ -4,9 +4,11 @@ import { isoInZone } from '../../core/timezone.js';
 import type { ExpiryStrategy, Program, Promotion } from '../../domain/programs.js';
 import { insertRows, insertRowsUnlessPresent, PROMOTIONS } from '../../store/tables.js';
 import { isIssue, type Party, resolveParties } from '../shared/parties.js';
+import { mandatoryFieldKeys } from '../mandatory.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';
 import type { CustomerPromotionConfig } from './definition.js';
+import { CUSTOMER_PROMOTION_FIELDS } from './fields.js';
 import { type LedgerRow, ledgerOfJob, POINTS_LEDGER } from './ledger.js';
 
 /**
@@ -44,7 +46,8 @@ export async function prepareCustomerPromotion(ctx: PrepareContext<CustomerPromo
   const expiry = expiresAt(ruleOf(strategy), issuedAtMs, org.timezone);
 
   const prepared: PreparedProfile<Array<Party | RowIssue>> = {
-    mandatoryFields: [...(config.userGroup2Enabled ? ['group'] : ['customer']), 'storeCode', 'points'],
+    // As the fields declare it (definition.ts), which is also what GET /api/profiles tells a form.
+    mandatoryFields: mandatoryFieldKeys(CUSTOMER_PROMOTION_FIELDS, config),
     optionalFields: config.userGroup2Enabled ? ['customer'] : [],
     prefetch: (rows) => resolveParties(rows, org, config, store),
     async resolve(rows: ParsedRow[], parties): Promise<ChunkResult> {

@@ -1,21 +1,13 @@
 import { z } from 'zod';
 import { CUSTOMER_COLUMN_NAMES, type SharedConfig, sharedConfigShape } from '../shared/config.js';
-import type { FieldDefinition, ProfileDefinition } from '../types.js';
+import type { ProfileDefinition } from '../types.js';
+import { TRACKER_FIELDS } from './fields.js';
 import { prepareTrackers, trackersSuccessReport } from './rules.js';
 import { TRACKER_VALUES } from './tracker-values.js';
 
 /** Trackers (`TRACKERS`): tracker values for existing transactions of customers or user groups. */
 
-export const TRACKER_FIELDS = [
-  { key: 'customer', label: 'Mobile/Email/External ID/User ID', type: 'string', aliases: ['Customer'] },
-  { key: 'group', label: 'User Group2 Identifier', type: 'string', aliases: ['User Group', 'Group', 'Group ID', 'Fleet Group Identifier'] },
-  { key: 'billNumber', label: 'Bill Number', type: 'string', aliases: ['Bill No', 'Bill', 'Bill Num', 'Invoice Number'] },
-  { key: 'transactionDate', label: 'Transaction Date', type: 'datetime', aliases: ['Bill Date', 'Date', 'Txn Date'] },
-  { key: 'storeCode', label: 'Store Code', type: 'string', aliases: ['Store', 'Store Id'] },
-  { key: 'loyaltyLogId', label: 'Loyalty Log Id', type: 'integer', aliases: ['Loyalty Log', 'Transaction Id', 'Txn Id'] },
-  { key: 'itemId', label: 'Item Id', type: 'integer', aliases: ['Line Item Id', 'Item'] },
-  { key: 'trackedValue', label: 'Tracked Value', type: 'decimal', aliases: ['Value', 'Tracker Value'] },
-] as const satisfies readonly FieldDefinition[];
+export { TRACKER_FIELDS } from './fields.js';
 
 const BILL_IDENTIFICATIONS = ['LOYALTY_LOG_ID', 'STANDARD_FIELDS'] as const;
 

@@ -5,7 +5,9 @@ import { insertRows } from '../../store/tables.js';
 import { isIssue, type Party, resolveParties } from '../shared/parties.js';
 import { StoreMatcher } from '../shared/stores.js';
 import type { ChunkResult, ParsedRow, PreparedProfile, PrepareContext, SuccessReport } from '../types.js';
+import { mandatoryFieldKeys } from '../mandatory.js';
 import type { TrackersConfig } from './definition.js';
+import { TRACKER_FIELDS } from './fields.js';
 import { findTrackedValues, TRACKER_VALUES, type TrackedValueKey, type TrackerValueRow, trackerValuesOfJob } from './tracker-values.js';
 
 /**
@@ -32,12 +34,8 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   const matcher = await StoreMatcher.load(store, org, { tills: false, storesByExternalId: config.storesByExternalId, replaceInvalidStoreWith: config.replaceInvalidStoreWith });
   const stores = standard ? matcher : null;
 
-  const mandatoryFields = [
-    ...(config.userGroup2Enabled ? ['group'] : ['customer']),
-    ...(standard ? ['billNumber', 'transactionDate', 'storeCode'] : ['loyaltyLogId']),
-    ...(lineItems ? ['itemId'] : []),
-    'trackedValue',
-  ];
+  // As the fields declare it (definition.ts), which is also what GET /api/profiles tells a form.
+  const mandatoryFields = mandatoryFieldKeys(TRACKER_FIELDS, { ...config, trackerType: tracker.type });
   // In a dry run nothing is written, so keys seen in earlier chunks are remembered here; in an
   // import the store has them (with this job's id), which keeps memory flat for any file size.
   const seenInDryRun = new Set<ValueKey>();
