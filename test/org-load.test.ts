@@ -163,12 +163,24 @@ const badZone = () => {
   return { ...f, org: { ...f.org, timezone: 'Asia/Calcutta_' } };
 };
 
+const badAmount = () => {
+  const f = acmeWithChanges();
+  return { ...f, transactions: [{ ...f.transactions![0]!, amount: [] as unknown as string }] };
+};
+
+const noOrg = () => {
+  const { org: _org, ...rest } = acmeWithChanges();
+  return rest as ReferenceDataFile;
+};
+
 const cases: Array<[string, () => ReferenceDataFile, string[]]> = [
   ['a mobile twice in the file', dupMobile, ['customer 1004', 'mobile', '919876543210']],
   ['a transaction of an unknown customer', unknownCustomer, ['transaction 90009', '9999']],
   ['a transaction at an unknown store', unknownStore, ['transaction 90009', 'S999']],
   ['a member in two groups', twoGroups, ['user group 502', '1002', '501']],
   ['a timezone that is not an IANA zone', badZone, ['timezone']],
+  ['a transaction whose amount is of the wrong kind, named by its own id', badAmount, ['transactions[0] (loyaltyLogId 90001).amount']],
+  ['a file without its org', noOrg, ['org: missing: it must be a JSON object']],
 ];
 
 describe('loading a reference-data file', () => {

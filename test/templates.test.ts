@@ -139,12 +139,20 @@ describe('templates refused when saved', () => {
     ['a tracker of a type that cannot be imported', { config: { ...config, tracker: 'Visits' } }, ['config.tracker', 'VISITS']],
     ['a replacement store the org lacks', { config: { ...config, replaceInvalidStoreWith: 'S999' } }, ['config.replaceInvalidStoreWith', 'S999']],
     ['a bad csv.dateFormat token', { csv: { dateFormat: 'dd/MM/yyyy HH:nn' } }, ['csv.dateFormat', '"nn"']],
+    ['a value of the wrong kind, in words', { rowLimit: '5' }, ['Template "rowLimit": must be a number, not a string']],
+    ['an unknown top-level key, in words', { colour: 'red' }, ['Template: unknown key "colour"']],
   ])('refuses %s with INVALID_TEMPLATE naming the key, and saves nothing', async (what, change, named) => {
     const name = `refused: ${what}`;
     const error = await refusal({ ...template(name), ...change });
     expect(error.code).toBe('INVALID_TEMPLATE');
     for (const part of named) expect(error.message).toContain(part);
     expect(await store.findTemplate('acme', name)).toBeNull();
+  });
+
+  it('refuses a template that is not a JSON object, saying so', async () => {
+    const error = await refusal([]);
+    expect(error.code).toBe('INVALID_TEMPLATE');
+    expect(error.message).toBe('Template: must be a JSON object, not a list');
   });
 
   it('refuses a template of an org that does not exist', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueMessage } from '../core/schema-issue.js';
 import { parseDecimal } from '../core/decimal.js';
 import { localDate, parseIsoDate } from '../core/date-format.js';
 import { isKnownCountry } from '../core/phone.js';
@@ -199,7 +200,7 @@ export async function checkReferenceData(input: unknown, store: Store): Promise<
   const parsed = referenceDataSchema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw new ReferenceDataError(`${describePath(first.path, input)}: ${first.message}`);
+    throw new ReferenceDataError(`${describePath(first.path, input)}: ${issueMessage(first)}`);
   }
   const f = parsed.data;
   const zone = f.org.timezone;
@@ -382,16 +383,34 @@ export async function loadReferenceData(input: unknown, store: Store): Promise<R
 function describePath(path: PropertyKey[], input: unknown): string {
   let out = '';
   let node: unknown = input;
+  let parent: PropertyKey | undefined;
   for (const part of path) {
     node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[part] : undefined;
     if (typeof part === 'number') {
       out += `[${part}]`;
       const obj = node as Record<string, unknown> | undefined;
-      const key = obj && ['userId', 'code', 'loyaltyLogId', 'groupId', 'id', 'identifier', 'itemId', 'number'].find((k) => obj[k] !== undefined);
+      // An entry is named by its own id (a transaction by its loyaltyLogId, not its customer's).
+      const own = ENTRY_IDS[String(parent)];
+      const key = obj && (own && obj[own] !== undefined ? own : ['userId', 'code', 'loyaltyLogId', 'groupId', 'id', 'identifier', 'itemId', 'number'].find((k) => obj[k] !== undefined));
       if (key) out += ` (${key} ${JSON.stringify(obj[key])})`;
     } else {
       out += out ? `.${String(part)}` : String(part);
     }
+    parent = part;
   }
   return out || 'the file';
 }
+
+/** The key that names an entry of each list of the file. */
+const ENTRY_IDS: Record<string, string> = {
+  customers: 'userId',
+  transactions: 'loyaltyLogId',
+  lineItems: 'itemId',
+  userGroups: 'groupId',
+  stores: 'code',
+  cards: 'number',
+  trackers: 'id',
+  programs: 'id',
+  expiryStrategies: 'id',
+  promotions: 'identifier',
+};

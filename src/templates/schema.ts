@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueMessage } from '../core/schema-issue.js';
 import { CSV_ENCODINGS } from '../core/csv-reader.js';
 import { compileDateFormat } from '../core/date-format.js';
 import { FileError } from '../core/error-codes.js';
@@ -64,9 +65,7 @@ export type TemplateBody = z.output<typeof templateSchema>;
 export function templateIssue(error: z.ZodError, prefix = ''): FileError {
   const issue = error.issues[0]!;
   const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-  let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  return new FileError('INVALID_TEMPLATE', `Template ${path ? `"${path}"` : ''}${path ? ': ' : ''}${message}`);
+  return new FileError('INVALID_TEMPLATE', `Template${path ? ` "${path}"` : ''}: ${issueMessage(issue)}`);
 }
 
 /**
