@@ -92,7 +92,8 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect(shown.status).toBe(200);
     expect(shown.body.stores[0]).toEqual({ code: 'S001', externalId: 'BLR-001', name: 'MG Road', tills: ['S001-T1', 'S001-T2'] });
     expect(shown.body.trackers.map((x) => x.name)).toEqual(['Spend 2025', 'Items 2025', 'Visits']);
-    expect(shown.body.programs[0]).toMatchObject({ id: 1, isDefault: true, expiryStrategies: [{ id: 1, kind: 'AFTER_DAYS', days: 365 }, { id: 4, kind: 'NEVER' }] });
+    expect(shown.body.programs[0]).not.toHaveProperty('isDefault');
+    expect(shown.body.programs[0]).toMatchObject({ id: 1, default: true, expiryStrategies: [{ id: 1, kind: 'AFTER_DAYS', days: 365 }, { id: 4, kind: 'NEVER' }] });
     expect(shown.body.promotions).toEqual([{ identifier: 'SUMMER-25', name: 'Summer bonus', programId: 1 }]);
     expect(shown.body.userGroupIdentifierTypes).toContain('EXTERNAL_ID');
     const created = await call(t, 'PUT', '/api/orgs/newco/reference-data', { key, json: { ...data, org: { ...data.org, id: 'newco' } } });

@@ -11,7 +11,8 @@ import type { Caller } from './keys.js';
 export interface OrgOverview extends Org {
   stores: Array<{ code: string; externalId: string | null; name: string | null; tills: string[] }>;
   trackers: Tracker[];
-  programs: Program[];
+  /** As the reference-data file writes them: `default`, not the domain's `isDefault`. */
+  programs: Array<Omit<Program, 'isDefault'> & { default: boolean }>;
   promotions: Promotion[];
   userGroupIdentifierTypes: string[];
 }
@@ -49,7 +50,7 @@ export async function orgOverview(ctx: AppContext, orgId: string): Promise<OrgOv
     ...org,
     stores: stores.map((s) => ({ ...s, tills: tillsOf.get(s.code) ?? [] })),
     trackers,
-    programs,
+    programs: programs.map(({ isDefault, ...p }) => ({ ...p, default: isDefault })),
     promotions,
     userGroupIdentifierTypes: [...GROUP_KEY_KINDS],
   };

@@ -105,7 +105,7 @@ export const orgOverview = z.object({
   timezone: z.string(),
   stores: z.array(z.object({ code: z.string(), externalId: z.string().nullable(), name: z.string().nullable(), tills: z.array(z.string()) })),
   trackers: z.array(tracker),
-  programs: z.array(z.object({ id: z.number().int(), name: z.string(), isDefault: z.boolean(), expiryStrategies: z.array(expiryStrategy) })),
+  programs: z.array(z.object({ id: z.number().int(), name: z.string(), default: z.boolean(), expiryStrategies: z.array(expiryStrategy) })),
   promotions: z.array(z.object({ identifier: z.string(), name: z.string(), programId: z.number().int() })),
   userGroupIdentifierTypes: z.array(z.string()),
 });

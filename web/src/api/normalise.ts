@@ -62,7 +62,7 @@ export function readOrg(doc: unknown): OrgDocument {
     programs: list(pick('programs')).filter(isObj).map((p) => ({
       id: num(p.id),
       name: str(p.name),
-      default: p.default === true || p.isDefault === true,
+      default: p.default === true,
       expiryStrategies: list(p.expiryStrategies).filter(isObj).map((e) => ({ id: num(e.id), name: str(e.name), kind: str(e.kind) })),
     })),
     promotions: list(pick('promotions')).filter(isObj).map((p) => ({
