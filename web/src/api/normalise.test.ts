@@ -16,6 +16,24 @@ describe('readProfiles', () => {
     expect(p?.configSchema.properties?.promotionName).toEqual({ type: 'string' });
   });
 
+  it("reads the customer column's header names by identifier from its aliasesWhen", () => {
+    const customer = {
+      key: 'customer',
+      label: 'Customer',
+      type: 'string',
+      aliases: ['Customer'],
+      aliasesWhen: [
+        { when: { customerIdentifier: ['MOBILE'] }, aliases: ['Mobile', 'Phone'] },
+        { when: { customerIdentifier: ['EMAIL'] }, aliases: ['Email'] },
+      ],
+      mandatory: 'always',
+    };
+    const [p] = readProfiles({ profiles: [{ key: 'TRACKERS', label: 'Trackers', fields: [customer] }] });
+    expect(p?.customerColumnNames).toEqual({ MOBILE: ['Mobile', 'Phone'], EMAIL: ['Email'] });
+    const [none] = readProfiles({ profiles: [{ key: 'X', label: 'X', fields: [{ ...customer, aliasesWhen: [] }] }] });
+    expect(none?.customerColumnNames).toBeNull();
+  });
+
   it("falls back to the spec's mandatory rules when the document gives none", () => {
     const [p] = readProfiles({ profiles: [{ key: 'TRACKERS', label: 'Trackers', fields: [{ key: 'trackedValue', label: 'Tracked Value', type: 'decimal', aliases: [] }, { key: 'itemId', label: 'Item Id', type: 'integer', aliases: [] }] }] });
     expect(p?.fields[0]?.mandatory).toEqual({ kind: 'always' });

@@ -141,13 +141,26 @@ function readField(f: Obj, fallback: Record<string, MandatoryRule> | null): Prof
   };
 }
 
+/**
+ * The header names of the customer column by the identifier it holds, from the field's
+ * `aliasesWhen` (`{when: {customerIdentifier: ["MOBILE"]}, aliases: […]}`): the names the
+ * server's matching uses. Null when the server lists none.
+ */
+function customerColumnNamesOf(field: Obj | undefined): Record<string, string[]> | null {
+  const out: Record<string, string[]> = {};
+  for (const entry of list(field?.aliasesWhen).filter(isObj)) {
+    const when = isObj(entry.when) ? entry.when : {};
+    for (const kind of list(when.customerIdentifier)) out[str(kind)] = [...(out[str(kind)] ?? []), ...list(entry.aliases).map((a) => str(a))];
+  }
+  return Object.keys(out).length > 0 ? out : null;
+}
+
 /** The profiles of `GET /api/profiles`. */
 export function readProfiles(doc: unknown): Profile[] {
   return list(doc, 'profiles')
     .filter(isObj)
     .map((p) => {
       const schema = (p.configSchema ?? p.config ?? p.configuration ?? p.schema) as JsonSchema | undefined;
-      const names = p.customerColumnNames;
       const fields = list(p.fields).filter(isObj);
       const fallback = fields.some(hasMandatory) ? null : (FALLBACK_MANDATORY[str(p.key)] ?? null);
       return {
@@ -155,7 +168,7 @@ export function readProfiles(doc: unknown): Profile[] {
         label: str(p.label, str(p.key)),
         fields: fields.map((f) => readField(f, fallback)),
         configSchema: isObj(schema) ? schema : { type: 'object', properties: {} },
-        customerColumnNames: isObj(names) ? Object.fromEntries(Object.entries(names).map(([k, v]) => [k, list(v).map((x) => str(x))])) : null,
+        customerColumnNames: customerColumnNamesOf(fields.find((f) => f.key === 'customer')),
       };
     });
 }

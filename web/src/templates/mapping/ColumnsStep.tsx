@@ -6,13 +6,13 @@ import { Badge, Notice } from '../../components/ui';
 import { DropZone } from '../../components/DropZone';
 import type { Draft } from '../draft';
 import { configToSend } from '../settings/schema-form';
-import { CUSTOMER_COLUMN_NAMES, choicesOfMapping, type ColumnChoice, isMandatory, mappingOf, proposeMatches, setColumn, unmappedMandatory } from './match-columns';
+import { choicesOfMapping, type ColumnChoice, isMandatory, mappingOf, proposeMatches, setColumn, unmappedMandatory } from './match-columns';
 import { decoderLabel, delimiterName, readSample, SAMPLE_BYTES } from './read-sample';
 
 /** Extra names of a field under the configuration: the customer column's identifier names. */
 function extraNamesOf(draft: Draft) {
   const kind = String(draft.config.customerIdentifier ?? 'MOBILE');
-  const table = draft.profile?.customerColumnNames ?? CUSTOMER_COLUMN_NAMES;
+  const table = draft.profile?.customerColumnNames ?? {};
   return (f: ProfileField) => (f.key === 'customer' ? (table[kind] ?? []) : []);
 }
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileField } from '../../api/types';
-import { CUSTOMER_COLUMN_NAMES, choicesOfMapping, foldName, isMandatory, mappingOf, proposeMatches, setColumn, unmappedMandatory } from './match-columns';
+import { choicesOfMapping, foldName, isMandatory, mappingOf, proposeMatches, setColumn, unmappedMandatory } from './match-columns';
+
+/** Header names of the customer column by identifier, as GET /api/profiles lists them (`aliasesWhen`). */
+const CUSTOMER_COLUMN_NAMES: Record<string, readonly string[]> = {
+  MOBILE: ['Mobile', 'Mobile Number', 'Mobile No', 'Phone', 'Phone Number'],
+  EMAIL: ['Email', 'E-mail', 'Email Address'],
+};
 
 const field = (key: string, label: string, aliases: string[] = [], mandatory: ProfileField['mandatory'] = { kind: 'always' }): ProfileField => ({ key, label, type: 'string', aliases, mandatory });
 

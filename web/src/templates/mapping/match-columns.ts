@@ -11,16 +11,6 @@ export function foldName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-/** Header names that name each customer identifier kind (mirrors the server's list). */
-export const CUSTOMER_COLUMN_NAMES: Record<string, readonly string[]> = {
-  MOBILE: ['Mobile', 'Mobile Number', 'Mobile No', 'Phone', 'Phone Number'],
-  EMAIL: ['Email', 'E-mail', 'Email Address'],
-  EXTERNAL_ID: ['External ID', 'Customer External ID'],
-  USER_ID: ['User ID', 'Customer ID'],
-  CARD_NUMBER: ['Card Number', 'Card No'],
-  CARD_EXTERNAL_ID: ['Card External ID'],
-};
-
 /** One field's column: a 0-based index into the header, or null when the file has none for it. */
 export interface ColumnChoice {
   column: number | null;

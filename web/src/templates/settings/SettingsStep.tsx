@@ -169,7 +169,6 @@ function ConfigControl({ control: c, value, invalid, onChange }: { control: Cont
           <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(e.target.checked)} aria-describedby={described} />
           <span>
             {c.label}
-            {help ? <br /> : null}
             {help}
           </span>
         </label>

@@ -21,10 +21,16 @@ export type Control =
 /** Operator words of the configuration keys the spec names ("Choose customers' unique identifier"…). */
 const KEY_WORDS: Record<string, { label: string; help?: string }> = {
   customerIdentifier: { label: 'Customers are identified by', help: 'What the customer column of the file holds.' },
-  appendCountryCode: { label: 'Add the country code to mobile numbers that have none' },
-  storesByExternalId: { label: 'The store column holds store external ids (not store codes)' },
+  appendCountryCode: {
+    label: 'Add the country code to mobile numbers that have none',
+    help: "A number written without + or 00 that is a valid mobile of your country (9876543210) is read with your country's code in front.",
+  },
+  storesByExternalId: { label: 'The store column holds store external ids (not store codes)', help: 'Use this when the file names stores by the id of your own system.' },
   replaceInvalidStoreWith: { label: 'When a store is unknown', help: 'Rows whose store matches nothing are rejected, unless you choose a store to use instead.' },
-  userGroup2Enabled: { label: 'Rows are for user groups (User Group2, fleets), not single customers' },
+  userGroup2Enabled: {
+    label: 'Rows are for user groups (User Group2, fleets), not single customers',
+    help: 'Each row then needs a group column; a customer column becomes optional.',
+  },
   userGroup2IdentifierType: { label: 'User groups are identified by', help: 'What the group column of the file holds.' },
   billIdentification: { label: 'How rows name their bill' },
   tracker: { label: 'Tracker', help: 'The tracker that receives the values.' },
