@@ -21,6 +21,7 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
 function kind(name: string): string {
   switch (name) {
     case 'object':
+    case 'record':
       return 'a JSON object';
     case 'array':
       return 'a list';
