@@ -1,11 +1,13 @@
+import { envNumber } from '../core/env-number.js';
+
 /**
  * The lease a runner holds on a job: it writes a heartbeat every `heartbeatMs`; a running job
  * whose heartbeat is older than `staleMs` has lost its runner (killed, or its machine gone) and is
  * shown, and may be resumed, as INTERRUPTED. The environment may shorten both (for tests).
  */
 export const LEASE = {
-  heartbeatMs: Number(process.env.LOYALTY_HEARTBEAT_MS) || 5_000,
-  staleMs: Number(process.env.LOYALTY_LEASE_STALE_MS) || 20_000,
+  heartbeatMs: envNumber('LOYALTY_HEARTBEAT_MS', 5_000),
+  staleMs: envNumber('LOYALTY_LEASE_STALE_MS', 20_000),
 };
 
 /**

@@ -5,6 +5,7 @@ import { FileError } from '../core/error-codes.js';
 import type { StoredFile } from '../domain/files.js';
 import type { Store } from '../store/port.js';
 import { sha256 } from './file-source.js';
+import { envNumber } from '../core/env-number.js';
 
 /**
  * The store's file storage: every job reads a copy of its file that the product keeps in the
@@ -17,12 +18,11 @@ import { sha256 } from './file-source.js';
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024 * 1024;
 
 /** How long an upload is kept for later jobs (a dry run, then its import) once no job reads it. */
-export const UPLOAD_RETENTION_MS = (Number(process.env.LOYALTY_UPLOAD_RETENTION_HOURS) || 7 * 24) * 3_600_000;
+export const UPLOAD_RETENTION_MS = envNumber('LOYALTY_UPLOAD_RETENTION_HOURS', 7 * 24) * 3_600_000;
 
 /** The largest file a job accepts: `$LOYALTY_MAX_FILE_MB` megabytes, else 1 GiB. */
 export function maxFileBytes(): number {
-  const mb = Number(process.env.LOYALTY_MAX_FILE_MB);
-  return Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1024 * 1024) : DEFAULT_MAX_FILE_BYTES;
+  return Math.floor(envNumber('LOYALTY_MAX_FILE_MB', DEFAULT_MAX_FILE_BYTES / 1024 / 1024) * 1024 * 1024);
 }
 
 /** Says a size for people. */

@@ -17,6 +17,7 @@ import { copyIntoStore, maxFileBytes, megabytes, releaseJobFile } from './files.
 import { chunkRejections, countsAfter, csvOptions, type JobPlan, mappingOf, planJob, rowParserOf, runnerId, staleBefore, WRITE_CONFLICT_ATTEMPTS } from './job-plan.js';
 import { PhaseClock, type PhaseTimes } from './phases.js';
 import { cutRanges, importShared } from './shared-run.js';
+import { envNumber } from '../core/env-number.js';
 
 /**
  * The job lifecycle: QUEUED → VALIDATING → VALIDATED (a dry run ends here) → IMPORTING →
@@ -44,8 +45,7 @@ export const DEFAULT_CHUNK_ROWS = 5_000;
  * `LOOKUPS_AHEAD`).
  */
 export function chunkRowsOf(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.LOYALTY_CHUNK_ROWS);
-  return Number.isInteger(n) && n > 0 ? n : DEFAULT_CHUNK_ROWS;
+  return envNumber('LOYALTY_CHUNK_ROWS', DEFAULT_CHUNK_ROWS, (n) => Number.isInteger(n) && n > 0, env);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { envNumber } from '../../core/env-number.js';
 
 /**
  * A second, read-only connection to the SQLite file, in a worker thread: a chunk's lookups of
@@ -52,8 +53,7 @@ parentPort.on('message', ({ id, sql, params }) => {
  * rewrites fewer pages it had to read again) at the cost of as much memory per connection.
  */
 export function sqliteCacheKib(env: NodeJS.ProcessEnv = process.env): number {
-  const mb = Number(env.LOYALTY_SQLITE_CACHE_MB);
-  return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024) : 4096;
+  return Math.round(envNumber('LOYALTY_SQLITE_CACHE_MB', 4, (mb) => mb > 0, env) * 1024);
 }
 
 function toObjects(columns: string[], rows: unknown[][]): Array<Record<string, unknown>> {
