@@ -422,7 +422,7 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
     const end = await following.done;
     expect(end.code, end.stderr).toBe(1);
     expect(end.stderr).toContain('the workers cannot go on with it');
-    expect(end.stderr).toContain(`loyalty-import job resume ${made!.id}`);
+    expect(end.stderr).toContain(`loyalty-import --db ${location} job resume ${made!.id}`);
     expect(end.stdout).toMatch(/INTERRUPTED/);
     expect((await store.getJob(made!.id))!.status).toBe('INTERRUPTED');
   }, 120_000);
