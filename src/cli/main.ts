@@ -14,7 +14,7 @@ import { cancelJob } from '../jobs/cancel.js';
 import { maxFileBytes } from '../jobs/files.js';
 import { enqueueJob, isPostgresLocation, MAX_JOB_HELPERS, workersNeedPostgres } from '../jobs/queue.js';
 import { startWorker } from '../jobs/worker.js';
-import { type RunOptions, createJob, runJob } from '../jobs/runner.js';
+import { type RunOptions, chunkRowsOf, createJob, runJob } from '../jobs/runner.js';
 import { writeErrorReport, writeSuccessReport } from '../jobs/reports.js';
 import { type JobSummary, summarise } from '../jobs/summary.js';
 import { balances } from '../ledger/balances.js';
@@ -25,7 +25,8 @@ import { DEFAULT_DB, openStore, storeLocation } from '../store/open.js';
 import { FINAL_STATUSES, JOB_STATUSES, type JobRecord, type JobStatus } from '../domain/jobs.js';
 import type { Org } from '../domain/org.js';
 import type { Store } from '../store/port.js';
-import { redactPassword } from '../store/store-lost-error.js';
+import { withoutPassword } from '../store/store-lost-error.js';
+import { sqliteCacheKib } from '../store/sqlite/reader-thread.js';
 import { saveTemplate } from '../templates/service.js';
 import { type ProgressMode, progressIntervalMs, progressReporter, shortJobId } from './progress.js';
 import { REFERENCE_DATA_MAX_BYTES, readJsonFile, TEMPLATE_MAX_BYTES } from './read-json.js';
@@ -52,6 +53,13 @@ for (const stream of [process.stdout, process.stderr]) {
     if (error.code !== 'EPIPE') throw error;
   });
 }
+
+// The numbers the environment sets are read here first, so that a wrong one is said once, by
+// this thread, before any job thread reads them (threads say nothing; see envNumber).
+chunkRowsOf();
+maxFileBytes();
+sqliteCacheKib();
+progressIntervalMs();
 
 const program = new Command();
 program
@@ -201,9 +209,12 @@ async function finishJob(
   );
   for (const f of failures) process.stderr.write(`loyalty-import: ${printable(f.message)}\n`);
   if (job.status === 'INTERRUPTED') {
-    // The store as it was named (a password left out), so that the command finds the same job.
-    const store = g.db ? ` --db ${shellWord(redactPassword(g.db))}` : '';
-    process.stderr.write(`Job ${job.id} was interrupted; what it committed is kept. Resume it with: loyalty-import${printable(store)} job resume ${job.id}\n`);
+    // The store as it was named, so that the command finds the same job; never its password,
+    // which the command then reads from PGPASSWORD (or ~/.pgpass), as psql does.
+    const db = g.db ? withoutPassword(g.db) : null;
+    const store = db ? ` --db ${shellWord(db.shown)}` : '';
+    const password = db?.hadPassword ? ' (with its password in PGPASSWORD)' : '';
+    process.stderr.write(`Job ${job.id} was interrupted; what it committed is kept. Resume it with: loyalty-import${printable(store)} job resume ${job.id}${password}\n`);
   }
   // cli.md: a run that ended FAILED, CANCELLED or INTERRUPTED could not do its work; `job show`
   // of such a job did its own.

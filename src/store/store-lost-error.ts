@@ -24,18 +24,31 @@ export class StoreUnreachableError extends Error {
     readonly location: string,
     cause: Error,
   ) {
-    super(`The PostgreSQL store at "${redactPassword(location)}" cannot be reached: ${cause.message}. Check that the server runs, that the database exists and that the URL (--db or $LOYALTY_DB) is right`, { cause });
+    super(`The PostgreSQL store at "${withoutPassword(location).shown}" cannot be reached: ${cause.message}. Check that the server runs, that the database exists and that the URL (--db or $LOYALTY_DB) is right`, { cause });
     this.name = 'StoreUnreachableError';
   }
 }
 
-/** A connection URL as it may be shown: without its password. */
-export function redactPassword(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
+/**
+ * A store location as it may be shown or logged: a PostgreSQL URL without its password, wherever
+ * the URL holds one (`user:password@`, or a `password` parameter); any other location as it is.
+ * `hadPassword` says one was left out.
+ */
+export function withoutPassword(location: string): { shown: string; hadPassword: boolean } {
+  if (!/^postgres(ql)?:\/\//i.test(location)) return { shown: location, hadPassword: false };
+  // A URL the WHATWG parser refuses (no host: `postgres://u:pw@/db?host=…`) is still one the
+  // driver reads, so the password is cut out of the text itself.
+  const userPassword = /^(postgres(?:ql)?:\/\/[^:@/?#]*):[^@/?#]*@/i;
+  const passwordParam = /([?&])password=[^&#]*(&?)/i;
+  let shown = location;
+  let hadPassword = false;
+  if (userPassword.test(shown)) {
+    shown = shown.replace(userPassword, '$1@');
+    hadPassword = true;
   }
+  while (passwordParam.test(shown)) {
+    shown = shown.replace(passwordParam, (_m, lead: string, tail: string) => (tail ? lead : ''));
+    hadPassword = true;
+  }
+  return { shown, hadPassword };
 }
