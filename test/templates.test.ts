@@ -141,6 +141,7 @@ describe('templates refused when saved', () => {
     ['a bad csv.dateFormat token', { csv: { dateFormat: 'dd/MM/yyyy HH:nn' } }, ['csv.dateFormat', '"nn"']],
     ['a value of the wrong kind, in words', { rowLimit: '5' }, ['Template "rowLimit": must be a number, not a string']],
     ['an unknown top-level key, in words', { colour: 'red' }, ['Template: unknown key "colour"']],
+    ['no profile, listing the profiles', { profile: undefined }, ['Template "profile"', '"TRACKERS"|"CUSTOMER_PROMOTION"']],
   ])('refuses %s with INVALID_TEMPLATE naming the key, and saves nothing', async (what, change, named) => {
     const name = `refused: ${what}`;
     const error = await refusal({ ...template(name), ...change });

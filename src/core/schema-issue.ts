@@ -9,11 +9,11 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   }
-  if (issue.code === 'invalid_type') {
-    const received = /received (\w+)/.exec(issue.message)?.[1];
-    if (received === 'undefined') return `missing: it must be ${kind(issue.expected)}`;
-    return `must be ${kind(issue.expected)}${received ? `, not ${kind(received)}` : ''}`;
-  }
+  // zod's own wording only: a schema's message of its own (the profiles a template may name) stands.
+  if (issue.code !== 'invalid_type') return issue.message;
+  const received = /^Invalid input: expected \w+, received (\w+)$/.exec(issue.message)?.[1];
+  if (received === 'undefined') return `missing: it must be ${kind(issue.expected)}`;
+  if (received) return `must be ${kind(issue.expected)}, not ${kind(received)}`;
   return issue.message;
 }
 
