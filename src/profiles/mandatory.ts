@@ -24,11 +24,9 @@ export type MandatoryFacts = object;
 /** Whether a field declared so is mandatory under these facts. */
 export function isMandatory(rule: FieldMandatory, facts: MandatoryFacts): boolean {
   if (rule === 'always') return true;
-  const holds = (condition: Readonly<Record<string, readonly ConditionValue[]>>) =>
-    Object.entries(condition).every(([key, values]) => (values as readonly unknown[]).includes((facts as Record<string, unknown>)[key]));
-  const when = rule.when ?? {};
-  const unless = rule.unless ?? {};
-  return holds(when) && !(Object.keys(unless).length > 0 && holds(unless));
+  const has = ([key, values]: [string, readonly ConditionValue[]]) => (values as readonly unknown[]).includes((facts as Record<string, unknown>)[key]);
+  // Every key of `when` has one of its values; no key of `unless` has one of its values.
+  return Object.entries(rule.when ?? {}).every(has) && !Object.entries(rule.unless ?? {}).some(has);
 }
 
 /** The keys of the fields mandatory under these facts, in the fields' order. */
@@ -41,10 +39,13 @@ export function describeMandatory(rule: FieldMandatory): string {
   if (rule === 'always') return 'always';
   const name = (key: string) => (key === 'trackerType' ? "the tracker's type" : `\`${key}\``);
   const values = (vs: readonly ConditionValue[]) => vs.map((v) => `\`${String(v)}\``).join(' or ');
-  const clause = (condition: Readonly<Record<string, readonly ConditionValue[]>>) =>
+  const clause = (condition: Readonly<Record<string, readonly ConditionValue[]>>, joiner: string) =>
     Object.entries(condition)
       .map(([key, vs]) => `${name(key)} is ${values(vs)}`)
-      .join(' and ');
-  const parts = [rule.when && Object.keys(rule.when).length > 0 ? `when ${clause(rule.when)}` : '', rule.unless && Object.keys(rule.unless).length > 0 ? `unless ${clause(rule.unless)}` : ''];
+      .join(joiner);
+  const parts = [
+    rule.when && Object.keys(rule.when).length > 0 ? `when ${clause(rule.when, ' and ')}` : '',
+    rule.unless && Object.keys(rule.unless).length > 0 ? `unless ${clause(rule.unless, ' or ')}` : '',
+  ];
   return parts.filter(Boolean).join(', ') || 'always';
 }

@@ -62,10 +62,9 @@ export function isMandatory(rule: MandatoryRule, config: Record<string, unknown>
       return null;
     case 'when': {
       const value = (key: string) => (key in context ? context[key] : config[key]);
-      const holds = (cond: Record<string, unknown[]>) => Object.entries(cond).every(([k, vs]) => vs.includes(value(k) ?? false));
-      const whenOk = Object.keys(rule.when).length === 0 || holds(rule.when);
-      const unlessHit = Object.keys(rule.unless).length > 0 && holds(rule.unless);
-      return whenOk && !unlessHit;
+      const has = ([k, vs]: [string, unknown[]]) => vs.includes(value(k) ?? false);
+      // As the server reads it: every key of `when` has one of its values, no key of `unless` has one.
+      return Object.entries(rule.when).every(has) && !Object.entries(rule.unless).some(has);
     }
     default: {
       const never: never = rule;
