@@ -159,7 +159,7 @@ describe('job states, summary and checkpoint', () => {
     const saved = await saveTemplate(TEMPLATE, store);
     const taken = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeFile(ALL_VALID) });
     const waiting = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeFile(MIXED) });
-    // A runner of this machine whose process has exited took the job (it was scanning the file).
+    // A runner of this machine whose process has exited took the job, before its first step.
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const deadRunner = `${os.hostname()}:${child.stdout}:0`;
     expect(await store.claimRun(taken.id, deadRunner, new Date().toISOString(), new Date(Date.now() - 60_000).toISOString())).toBe(true);
@@ -167,6 +167,7 @@ describe('job states, summary and checkpoint', () => {
     expect((await store.getJob(waiting.id))!.status).toBe('QUEUED');
     // What a starting server takes up is the waiting job only.
     expect((await store.jobsWithStatus(['QUEUED'])).map((j) => j.id)).toEqual([waiting.id]);
+    expect((await store.jobsWithStatus(['INTERRUPTED'])).map((j) => j.id)).toEqual([taken.id]);
     const resumed = await runJob(store, taken.id);
     expect(resumed.status).toBe('COMPLETED');
     expect(await valuesOfJob(resumed)).toBe(2);

@@ -214,7 +214,7 @@ export const JOB_STATUS_EXPLANATIONS = {
   FAILED: 'A file-level error (`fileError`): nothing was written. A job that has committed rows is never `FAILED`. Ends here.',
   CANCELLED: 'Stopped on request at a chunk boundary. What was committed stays, is counted as imported and is in the success report. Never resumed. Ends here.',
   INTERRUPTED:
-    'The process running the job stopped before its end: a signal (Ctrl-C, SIGTERM, SIGHUP), a crash, a lost machine. What was committed stays; `job resume` finishes it. A job whose process died without a word is shown as `INTERRUPTED` once its heartbeat is 20 seconds old, at once on the machine it ran on; so is a `QUEUED` job whose process died while copying or scanning its file.',
+    'The process running the job stopped before its end: a signal (Ctrl-C, SIGTERM, SIGHUP), a crash, a lost machine. What was committed stays; `job resume` finishes it. A job whose process died without a word is shown as `INTERRUPTED` once its heartbeat is 20 seconds old, at once on the machine it ran on; so is a `QUEUED` job whose process died just after taking it, before it started reading the file.',
 } satisfies Record<JobStatus, string>;
 
 /** How each field type reads a cell, and which code a cell that does not parse gets. */

@@ -128,7 +128,9 @@ export class JobQueries implements Omit<JobStore, 'commitChunk' | 'claimRun' | '
 
   async jobsWithStatus(statuses: readonly JobStatus[]): Promise<JobRecord[]> {
     if (statuses.length === 0) return [];
-    const rows = await this.q.db.selectFrom('jobs').selectAll().where('status', 'in', [...statuses]).orderBy('seq').execute();
+    // A job shown INTERRUPTED may be stored in any state a runner holds.
+    const stored = statuses.includes('INTERRUPTED') ? [...new Set([...statuses, 'QUEUED', 'VALIDATING', 'IMPORTING'] as const)] : [...statuses];
+    const rows = await this.q.db.selectFrom('jobs').selectAll().where('status', 'in', stored).orderBy('seq').execute();
     // As shown: a job whose runner died is INTERRUPTED, whatever state it was left in.
     return rows.map(toJob).filter((j) => statuses.includes(j.status));
   }

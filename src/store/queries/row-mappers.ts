@@ -39,8 +39,8 @@ export function toFile(r: Selectable<Database['files']>): StoredFile {
 /**
  * A running job whose runner stopped sending heartbeats (killed, its machine lost) is shown as
  * INTERRUPTED: nothing runs it, and `job resume` may take it over. So is a QUEUED job that a
- * runner had taken (it was copying or scanning the file) when it stopped; a QUEUED job nobody has
- * taken yet is waiting, and stays QUEUED.
+ * runner had taken when it stopped (before its first step marked it VALIDATING); a QUEUED job
+ * nobody has taken yet is waiting, and stays QUEUED.
  */
 export function effectiveStatus(r: Selectable<Database['jobs']>): JobStatus {
   const status = r.status as JobStatus;
