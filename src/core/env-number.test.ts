@@ -22,9 +22,9 @@ describe('envNumber', () => {
     expect(envNumber('X_CHUNK', 5_000, (n) => Number.isInteger(n) && n > 0, { X_CHUNK: '2.5' })).toBe(5_000);
     expect(envNumber('X_NEGATIVE', 7, undefined, { X_NEGATIVE: '-1' })).toBe(7);
     expect(written).toEqual([
-      'loyalty-import: X_MAX_MB="abc" is not a value it takes; using 100\n',
-      'loyalty-import: X_CHUNK="2.5" is not a value it takes; using 5000\n',
-      'loyalty-import: X_NEGATIVE="-1" is not a value it takes; using 7\n',
+      'loyalty-import: X_MAX_MB="abc" is not a value it accepts; ignored, the default 100 is used\n',
+      'loyalty-import: X_CHUNK="2.5" is not a value it accepts; ignored, the default 5000 is used\n',
+      'loyalty-import: X_NEGATIVE="-1" is not a value it accepts; ignored, the default 7 is used\n',
     ]);
   });
 });

@@ -13,7 +13,7 @@ export function envNumber(name: string, fallback: number, accept: (n: number) =>
   if (Number.isFinite(n) && accept(n)) return n;
   if (isMainThread && !warned.has(name)) {
     warned.add(name);
-    process.stderr.write(`loyalty-import: ${name}=${JSON.stringify(raw)} is not a value it takes; using ${fallback}\n`);
+    process.stderr.write(`loyalty-import: ${name}=${JSON.stringify(raw)} is not a value it accepts; ignored, the default ${fallback} is used\n`);
   }
   return fallback;
 }

@@ -1,8 +1,8 @@
 import type { AppErrorCode } from '../app/errors.js';
 import type { FileErrorCode, RowErrorCode } from '../core/error-codes.js';
 import type { FieldType } from '../core/fields.js';
-import type { CUSTOMER_PROMOTION_FIELDS } from '../profiles/customer-promotion/definition.js';
-import type { TRACKER_FIELDS } from '../profiles/trackers/definition.js';
+import type { CUSTOMER_PROMOTION_FIELDS } from '../profiles/customer-promotion/fields.js';
+import type { TRACKER_FIELDS } from '../profiles/trackers/fields.js';
 import type { ProfileKey } from '../profiles/registry.js';
 import type { JobStatus } from '../domain/jobs.js';
 

@@ -13,6 +13,8 @@ import { templateSchema } from '../templates/schema.js';
  */
 
 const id = z.string().min(1).max(200);
+/** Ids, versions, counts and row numbers: whole numbers, `integer` in the OpenAPI document. */
+const int = z.number().int();
 
 export const errorBody = z
   .object({
@@ -96,8 +98,8 @@ export const profileList = z.object({
   profiles: z.array(z.object({ key: z.string(), label: z.string(), fields: z.array(profileField), config: looseJson.describe("The profile's configuration, as JSON Schema") })),
 });
 
-const tracker = z.object({ id: z.number().int(), name: z.string(), type: z.enum(TRACKER_TYPES), windowStart: z.string(), windowEnd: z.string() });
-const expiryStrategy = z.object({ id: z.number().int(), name: z.string(), kind: z.enum(EXPIRY_KINDS), days: z.number().int().nullable(), months: z.number().int().nullable(), date: z.string().nullable() });
+const tracker = z.object({ id: int, name: z.string(), type: z.enum(TRACKER_TYPES), windowStart: z.string(), windowEnd: z.string() });
+const expiryStrategy = z.object({ id: int, name: z.string(), kind: z.enum(EXPIRY_KINDS), days: int.nullable(), months: int.nullable(), date: z.string().nullable() });
 export const orgOverview = z.object({
   id: z.string(),
   name: z.string(),
@@ -105,24 +107,24 @@ export const orgOverview = z.object({
   timezone: z.string(),
   stores: z.array(z.object({ code: z.string(), externalId: z.string().nullable(), name: z.string().nullable(), tills: z.array(z.string()) })),
   trackers: z.array(tracker),
-  programs: z.array(z.object({ id: z.number().int(), name: z.string(), default: z.boolean(), expiryStrategies: z.array(expiryStrategy) })),
-  promotions: z.array(z.object({ identifier: z.string(), name: z.string(), programId: z.number().int() })),
+  programs: z.array(z.object({ id: int, name: z.string(), default: z.boolean(), expiryStrategies: z.array(expiryStrategy) })),
+  promotions: z.array(z.object({ identifier: z.string(), name: z.string(), programId: int })),
   userGroupIdentifierTypes: z.array(z.string()),
 });
-export const referenceDataLoaded = z.object({ created: z.boolean(), counts: z.record(z.string(), z.union([z.number().int(), z.string()])) });
+export const referenceDataLoaded = z.object({ created: z.boolean(), counts: z.record(z.string(), z.union([int, z.string()])) });
 
-export const templateSaved = z.object({ id: z.string(), name: z.string(), version: z.number().int(), promotionIdentifier: z.string().nullable().optional(), changed: z.boolean() });
-const templateInfo = z.object({ id: z.string(), name: z.string(), profile: z.string(), version: z.number().int(), promotionIdentifier: z.string().nullable(), savedAt: z.string() });
+export const templateSaved = z.object({ id: z.string(), name: z.string(), version: int, promotionIdentifier: z.string().nullable().optional(), changed: z.boolean() });
+const templateInfo = z.object({ id: z.string(), name: z.string(), profile: z.string(), version: int, promotionIdentifier: z.string().nullable(), savedAt: z.string() });
 export const templateList = z.object({ templates: z.array(templateInfo) });
 export const templateDocument = templateInfo.extend({ body: z.unknown().describe("The template's JSON form, as saved") });
 export const templateVersionList = z.object({ versions: z.array(templateDocument) });
 
-export const uploaded = z.object({ fileId: z.string(), name: z.string(), bytes: z.number().int(), sha256: z.string() });
+export const uploaded = z.object({ fileId: z.string(), name: z.string(), bytes: int, sha256: z.string() });
 
 export const previewRequest = z.object({
   fileId: z.string().min(1),
   template: z.union([z.string().min(1).describe("A saved template's id or name"), templateBody]),
-  rows: z.number().int().min(1).max(1000).default(20),
+  rows: int.min(1).max(1000).default(20),
 });
 export const previewResponse = z.object({
   header: z.array(z.string()).nullable(),
@@ -132,14 +134,14 @@ export const previewResponse = z.object({
       label: z.string(),
       mandatory: z.boolean(),
       column: z.string().nullable(),
-      columnNumber: z.number().int().nullable(),
+      columnNumber: int.nullable(),
       auto: z.boolean().describe('Matched automatically, not by the template'),
       default: z.string().nullable(),
     }),
   ),
   rows: z.array(
     z.object({
-      rowNumber: z.number().int(),
+      rowNumber: int,
       cells: z.array(z.string()),
       outcome: z.enum(['valid', 'rejected']),
       code: z.string().optional(),
@@ -164,21 +166,21 @@ export const jobDocument = z.object({
   jobId: z.string(),
   org: z.string(),
   profile: z.string(),
-  template: z.object({ id: z.string(), version: z.number().int() }),
+  template: z.object({ id: z.string(), version: int }),
   dryRun: z.boolean(),
   status: z.enum(JOB_STATUSES),
-  rows: z.object({ total: z.number().int(), valid: z.number().int(), rejected: z.number().int(), imported: z.number().int() }),
-  rowsKnown: z.number().int().nullable(),
-  errorCounts: z.record(z.string(), z.number().int()),
+  rows: z.object({ total: int, valid: int, rejected: int, imported: int }),
+  rowsKnown: int.nullable(),
+  errorCounts: z.record(z.string(), int),
   fileError: z.object({ code: z.string(), message: z.string() }).nullable(),
   promotionIdentifier: z.string().nullable(),
   autoMapped: z.record(z.string(), z.string()),
-  file: z.object({ name: z.string(), sha256: z.string().nullable(), size: z.number().int() }),
+  file: z.object({ name: z.string(), sha256: z.string().nullable(), size: int }),
   sourceJobId: z.string().nullable(),
   createdAt: z.string(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
-  progress: z.object({ rowsDone: z.number().int(), rowsTotal: z.number().int().nullable() }),
+  progress: z.object({ rowsDone: int, rowsTotal: int.nullable() }),
 });
 /**
  * Compiles only while the schema lists every field of the job document: the serializer drops a
@@ -191,14 +193,14 @@ export const jobList = z.object({ jobs: z.array(jobDocument), nextCursor: z.stri
 export const trackerValues = z.object({
   values: z.array(
     z.object({
-      trackerId: z.number().int(),
-      loyaltyLogId: z.number().int(),
-      itemId: z.number().int().nullable(),
-      userId: z.number().int().nullable(),
-      groupId: z.number().int().nullable(),
+      trackerId: int,
+      loyaltyLogId: int,
+      itemId: int.nullable(),
+      userId: int.nullable(),
+      groupId: int.nullable(),
       value: z.string(),
       jobId: z.string(),
-      rowNumber: z.number().int(),
+      rowNumber: int,
     }),
   ),
   nextCursor: z.string().nullable(),
@@ -206,21 +208,21 @@ export const trackerValues = z.object({
 export const ledger = z.object({
   entries: z.array(
     z.object({
-      userId: z.number().int().nullable(),
-      groupId: z.number().int().nullable(),
+      userId: int.nullable(),
+      groupId: int.nullable(),
       points: z.string(),
       promotionIdentifier: z.string(),
       promotionName: z.string(),
-      programId: z.number().int(),
+      programId: int,
       storeCode: z.string(),
       tillCode: z.string().nullable(),
       issuedAt: z.string(),
       expiresAt: z.string().nullable(),
       jobId: z.string(),
-      rowNumber: z.number().int(),
+      rowNumber: int,
     }),
   ),
-  balances: z.array(z.object({ userId: z.number().int().nullable(), groupId: z.number().int().nullable(), points: z.string() })),
+  balances: z.array(z.object({ userId: int.nullable(), groupId: int.nullable(), points: z.string() })),
   nextCursor: z.string().nullable(),
 });
 

@@ -390,9 +390,8 @@ function describePath(path: PropertyKey[], input: unknown): string {
       out += `[${part}]`;
       const obj = node as Record<string, unknown> | undefined;
       // An entry is named by its own id (a transaction by its loyaltyLogId, not its customer's).
-      const own = ENTRY_IDS[String(parent)];
-      const key = obj && (own && obj[own] !== undefined ? own : ['userId', 'code', 'loyaltyLogId', 'groupId', 'id', 'identifier', 'itemId', 'number'].find((k) => obj[k] !== undefined));
-      if (key) out += ` (${key} ${JSON.stringify(obj[key])})`;
+      const key = ENTRY_IDS[String(parent)];
+      if (obj && key && obj[key] !== undefined) out += ` (${key} ${JSON.stringify(obj[key])})`;
     } else {
       out += out ? `.${String(part)}` : String(part);
     }

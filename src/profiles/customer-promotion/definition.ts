@@ -8,8 +8,6 @@ import { customerPromotionSuccessReport, prepareCustomerPromotion } from './rule
 
 /** Customer Promotion (`CUSTOMER_PROMOTION`): promotional points to customers or user groups. */
 
-export { CUSTOMER_PROMOTION_FIELDS } from './fields.js';
-
 const idOrName = z.union([z.number().int().positive(), z.string().trim().min(1)]);
 
 export const customerPromotionConfigSchema = z

@@ -46,7 +46,7 @@ export async function prepareCustomerPromotion(ctx: PrepareContext<CustomerPromo
   const expiry = expiresAt(ruleOf(strategy), issuedAtMs, org.timezone);
 
   const prepared: PreparedProfile<Array<Party | RowIssue>> = {
-    // As the fields declare it (definition.ts), which is also what GET /api/profiles tells a form.
+    // As the fields declare it (fields.ts), which is also what GET /api/profiles tells a form.
     mandatoryFields: mandatoryFieldKeys(CUSTOMER_PROMOTION_FIELDS, config),
     optionalFields: config.userGroup2Enabled ? ['customer'] : [],
     prefetch: (rows) => resolveParties(rows, org, config, store),

@@ -7,8 +7,6 @@ import { TRACKER_VALUES } from './tracker-values.js';
 
 /** Trackers (`TRACKERS`): tracker values for existing transactions of customers or user groups. */
 
-export { TRACKER_FIELDS } from './fields.js';
-
 const BILL_IDENTIFICATIONS = ['LOYALTY_LOG_ID', 'STANDARD_FIELDS'] as const;
 
 export const trackersConfigSchema = z

@@ -34,7 +34,7 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
   const matcher = await StoreMatcher.load(store, org, { tills: false, storesByExternalId: config.storesByExternalId, replaceInvalidStoreWith: config.replaceInvalidStoreWith });
   const stores = standard ? matcher : null;
 
-  // As the fields declare it (definition.ts), which is also what GET /api/profiles tells a form.
+  // As the fields declare it (fields.ts), which is also what GET /api/profiles tells a form.
   const mandatoryFields = mandatoryFieldKeys(TRACKER_FIELDS, { ...config, trackerType: tracker.type });
   // In a dry run nothing is written, so keys seen in earlier chunks are remembered here; in an
   // import the store has them (with this job's id), which keeps memory flat for any file size.

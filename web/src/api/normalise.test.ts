@@ -34,10 +34,21 @@ describe('readProfiles', () => {
     expect(none?.customerColumnNames).toBeNull();
   });
 
-  it("falls back to the spec's mandatory rules when the document gives none", () => {
-    const [p] = readProfiles({ profiles: [{ key: 'TRACKERS', label: 'Trackers', fields: [{ key: 'trackedValue', label: 'Tracked Value', type: 'decimal', aliases: [] }, { key: 'itemId', label: 'Item Id', type: 'integer', aliases: [] }] }] });
+  it('reads the "when mandatory" GET /api/profiles gives', () => {
+    const [p] = readProfiles({
+      profiles: [
+        {
+          key: 'TRACKERS',
+          label: 'Trackers',
+          fields: [
+            { key: 'trackedValue', label: 'Tracked Value', type: 'decimal', aliases: [], mandatory: 'always' },
+            { key: 'itemId', label: 'Item Id', type: 'integer', aliases: [], mandatory: { when: { trackerType: ['LINEITEM'] }, unless: {}, text: "when the tracker's type is `LINEITEM`" } },
+          ],
+        },
+      ],
+    });
     expect(p?.fields[0]?.mandatory).toEqual({ kind: 'always' });
-    expect(p?.fields[1]?.mandatory).toMatchObject({ kind: 'when', when: { trackerType: ['LINEITEM'] } });
+    expect(p?.fields[1]?.mandatory).toEqual({ kind: 'when', when: { trackerType: ['LINEITEM'] }, unless: {}, text: "when the tracker's type is `LINEITEM`" });
   });
 });
 

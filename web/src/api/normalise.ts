@@ -98,46 +98,14 @@ export function readMandatory(field: Obj): MandatoryRule {
   return { kind: 'text', text: str(m) };
 }
 
-const when = (cond: Record<string, unknown[]>): MandatoryRule => ({ kind: 'when', when: cond, unless: {}, text: '' });
-const unless = (cond: Record<string, unknown[]>): MandatoryRule => ({ kind: 'when', when: {}, unless: cond, text: '' });
-const ALWAYS: MandatoryRule = { kind: 'always' };
-
-/**
- * When each field is mandatory (spec: profiles.md), for a profile document that does not say:
- * used only when none of a profile's fields carries `mandatory`. `trackerType` is the type of the
- * tracker the configuration names.
- */
-export const FALLBACK_MANDATORY: Record<string, Record<string, MandatoryRule>> = {
-  TRACKERS: {
-    customer: unless({ userGroup2Enabled: [true] }),
-    group: when({ userGroup2Enabled: [true] }),
-    billNumber: when({ billIdentification: ['STANDARD_FIELDS'] }),
-    transactionDate: when({ billIdentification: ['STANDARD_FIELDS'] }),
-    storeCode: when({ billIdentification: ['STANDARD_FIELDS'] }),
-    loyaltyLogId: when({ billIdentification: ['LOYALTY_LOG_ID'] }),
-    itemId: when({ trackerType: ['LINEITEM'] }),
-    trackedValue: ALWAYS,
-  },
-  CUSTOMER_PROMOTION: {
-    customer: unless({ userGroup2Enabled: [true] }),
-    group: when({ userGroup2Enabled: [true] }),
-    storeCode: ALWAYS,
-    points: ALWAYS,
-  },
-};
-
-function hasMandatory(f: Obj): boolean {
-  return f.mandatory !== undefined || f.required !== undefined || f.mandatoryWhen !== undefined;
-}
-
-function readField(f: Obj, fallback: Record<string, MandatoryRule> | null): ProfileField {
+function readField(f: Obj): ProfileField {
   const key = str(f.key);
   return {
     key,
     label: str(f.label, key),
     type: str(f.type, 'string'),
     aliases: list(f.aliases).map((a) => str(a)),
-    mandatory: fallback ? (fallback[key] ?? { kind: 'never' }) : readMandatory(f),
+    mandatory: readMandatory(f),
   };
 }
 
@@ -162,11 +130,10 @@ export function readProfiles(doc: unknown): Profile[] {
     .map((p) => {
       const schema = (p.configSchema ?? p.config ?? p.configuration ?? p.schema) as JsonSchema | undefined;
       const fields = list(p.fields).filter(isObj);
-      const fallback = fields.some(hasMandatory) ? null : (FALLBACK_MANDATORY[str(p.key)] ?? null);
       return {
         key: str(p.key),
         label: str(p.label, str(p.key)),
-        fields: fields.map((f) => readField(f, fallback)),
+        fields: fields.map(readField),
         configSchema: isObj(schema) ? schema : { type: 'object', properties: {} },
         customerColumnNames: customerColumnNamesOf(fields.find((f) => f.key === 'customer')),
       };
