@@ -54,10 +54,13 @@ export interface CsvRecord {
 export const MAX_ROW_CHARS = 8 * 1024 * 1024;
 
 /**
- * Decoded text is parsed in slices of at most this many characters, so that a file read in one
- * piece is held to the row limit as soon as one is read in 1 MiB chunks.
+ * Decoded text is parsed in slices of at most this many characters: a file read in one piece is
+ * held to the row limit as soon as one read in 1 MiB chunks, and a batch of records (about 350
+ * rows of a point-of-sale export) dies young. Slices of 1 MiB made batches of ~23,000 records
+ * that outlived the young generation: the first pass took twice as long and an import's peak
+ * memory was ~25 MB higher (docs/benchmarks.md).
  */
-const SLICE_CHARS = 1024 * 1024;
+const SLICE_CHARS = 16 * 1024;
 
 /** Bytes looked at to tell UTF-16 without a byte-order mark by its zero bytes. */
 const SNIFF_BYTES = 512;
