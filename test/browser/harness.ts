@@ -90,12 +90,18 @@ export async function startDemoServer(): Promise<DemoServer> {
     }
     return null;
   };
+  // Stops the server running now: the SIGKILL held in reserve is for this one only, never for
+  // the one a restart starts next.
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      const running = child;
+      if (running.exitCode !== null || running.signalCode !== null) return resolve();
+      const kill = setTimeout(() => running.kill('SIGKILL'), 10_000);
+      running.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      running.kill('SIGTERM');
     });
   const key = await launch();
   if (!key) throw new Error(`serve --demo printed no key within 60 s:\n${out}`);

@@ -242,10 +242,7 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await look('cancelled-import');
   }, 180_000);
 
-  // Skipped: here the resumed job stops moving and the restarted server stops answering (its
-  // page shows INTERRUPTED and Resume correctly; resuming by hand against `serve --demo` started
-  // from a shell works). Reported to the lead; enable it once the server side is understood.
-  it.skip('shows an import the server stopped as interrupted, and resumes it', async () => {
+  it('shows an import the server stopped as interrupted, and resumes it', async () => {
     if (!server.restart) return console.warn('not run: the suite drives a server it did not start');
     const lines = ['Mobile,Till,Points'];
     for (let r = 0; r < 80_000; r++) lines.push(`${mobileOf((r % 900) + 1)},${storeCode(r + 3)}-T1,${(r % 80) + 1}`);
@@ -261,25 +258,10 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await server.restart();
     await page.reload();
     await page.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 });
+    await visible(page.getByText('Interrupted', { exact: true }));
     await look('interrupted-import');
     await page.getByRole('button', { name: 'Resume' }).click();
-    await page.waitForTimeout(2000);
-    await look('resumed-import-following');
-    await page
-      .getByTestId('live-progress')
-      .waitFor()
-      .catch(async (e: unknown) => {
-        console.error(server.output().slice(-5000));
-        throw e;
-      });
-    await page
-      .getByRole('heading', { name: 'Summary' })
-      .waitFor({ timeout: 170_000 })
-      .catch(async (e: unknown) => {
-        await look('resumed-import-not-finished');
-        console.error(server.output().slice(-4000));
-        throw e;
-      });
+    await page.getByRole('heading', { name: 'Summary' }).waitFor({ timeout: 170_000 });
     await visible(page.getByText('Completed', { exact: true }));
     const imported = await page.getByTestId('row-counts').textContent();
     expect(imported).toContain('Imported80,000');

@@ -83,7 +83,7 @@ export function JobPage({ id }: { id: string }) {
           }} onStatus={(status) => status !== job.status && !isFinished(status) && void load()} /> : null}
       {job.status === 'INTERRUPTED' && !resumed ? (
         <Notice tone="warning" title="This job was interrupted">
-          <p>The server stopped while it ran. Resume it to finish: rows already written are not written twice.</p>
+          <p>What it wrote stays. Resume goes on after the last rows written; cancelling it ends it here.</p>
           <div className="actions">
             <button type="button" className="btn" disabled={busy} onClick={() =>
                 act(async () => {

@@ -13,7 +13,7 @@ export const STATUS_WORDS = {
   COMPLETED_WITH_ERRORS: { label: 'Completed with errors', tone: 'warning', explain: 'Valid rows were imported; some rows were rejected.' },
   FAILED: { label: 'Failed', tone: 'danger', explain: 'The file could not be imported; nothing was written.' },
   CANCELLED: { label: 'Cancelled', tone: 'neutral', explain: 'Stopped on request; rows written before the stop stay.' },
-  INTERRUPTED: { label: 'Interrupted', tone: 'warning', explain: 'The server stopped while the job ran. Resume it to finish; no row is written twice.' },
+  INTERRUPTED: { label: 'Interrupted', tone: 'warning', explain: 'It stopped before its end: the server or the command running it was stopped. Resume it to finish; no row is written twice.' },
 } as const satisfies Record<JobStatus, { label: string; tone: Tone; explain: string }>;
 
 /** Words of a status, also for a status this app does not know yet. */
