@@ -62,6 +62,8 @@ describe('org load and templates', () => {
     const run = await cli(['org', 'load', write('acme.json', acmeOrg()), '--json']);
     expect(run.code).toBe(0);
     expect(json(run)).toEqual({ org: 'acme', stores: 2, customers: 3, userGroups: 1, transactions: 4, trackers: 3, programs: 1, promotions: 1 });
+    const words = await cli(['org', 'load', write('acme.json', acmeOrg())]);
+    expect(words.stdout.trim()).toBe('Loaded org "acme": 2 stores, 3 customers, 1 user group, 4 transactions, 3 trackers, 1 program, 1 promotion');
   });
 
   it('refuses an org file that breaks a rule with exit 1, naming the entry', async () => {

@@ -235,6 +235,17 @@ function progressFor(g: Globals, jobId: string) {
   return progressReporter({ mode, jobId, intervalMs: progressIntervalMs(), write: (text) => process.stderr.write(text) });
 }
 
+/** The counts `org load` prints, in words, in the order of the reference-data file. */
+const ORG_COUNT_WORDS = {
+  stores: ['store', 'stores'],
+  customers: ['customer', 'customers'],
+  userGroups: ['user group', 'user groups'],
+  transactions: ['transaction', 'transactions'],
+  trackers: ['tracker', 'trackers'],
+  programs: ['program', 'programs'],
+  promotions: ['promotion', 'promotions'],
+} as const;
+
 const org = program.command('org').description('org reference data');
 org
   .command('load')
@@ -243,7 +254,7 @@ org
   .action(async (file: string, _opts: unknown, cmd: Command) =>
     withStore(cmd, async (store, g) => {
       const counts = await loadReferenceData(readJsonFile(file, 'reference-data', REFERENCE_DATA_MAX_BYTES), store);
-      print(g, counts, () => printable(`Loaded org "${counts.org}": ${Object.entries(counts).filter(([k]) => k !== 'org').map(([k, n]) => `${n} ${k}`).join(', ')}`));
+      print(g, counts, () => printable(`Loaded org "${counts.org}": ${Object.entries(ORG_COUNT_WORDS).map(([k, [one, many]]) => `${counts[k as keyof typeof ORG_COUNT_WORDS]} ${counts[k as keyof typeof ORG_COUNT_WORDS] === 1 ? one : many}`).join(', ')}`));
     }, { create: true }),
   );
 
