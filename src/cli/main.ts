@@ -254,7 +254,8 @@ org
   .action(async (file: string, _opts: unknown, cmd: Command) =>
     withStore(cmd, async (store, g) => {
       const counts = await loadReferenceData(readJsonFile(file, 'reference-data', REFERENCE_DATA_MAX_BYTES), store);
-      print(g, counts, () => printable(`Loaded org "${counts.org}": ${Object.entries(ORG_COUNT_WORDS).map(([k, [one, many]]) => `${counts[k as keyof typeof ORG_COUNT_WORDS]} ${counts[k as keyof typeof ORG_COUNT_WORDS] === 1 ? one : many}`).join(', ')}`));
+      const loaded = Object.entries(ORG_COUNT_WORDS).map(([key, [one, many]]) => `${counts[key]} ${counts[key] === 1 ? one : many}`);
+      print(g, counts, () => printable(`Loaded org "${counts.org}": ${loaded.join(', ')}`));
     }, { create: true }),
   );
 
