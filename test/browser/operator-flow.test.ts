@@ -183,6 +183,9 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await page.getByRole('button', { name: 'Import without checking' }).click();
     await page.getByTestId('file-error').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('file-error').textContent()).toMatch(/imported already.*DUPLICATE_FILE.*What to do/s);
+    // what the message quotes in backticks is shown as code, without the backticks
+    await visible(page.getByTestId('file-error').locator('code', { hasText: '--allow-duplicate' }));
+    expect(await page.getByTestId('file-error').textContent()).not.toContain('`');
     await look('Trackers-duplicate-file-failed');
 
     // the saved template opens for editing with its version and its columns

@@ -112,28 +112,36 @@ export function FileErrorExplained({ error }: { error: { code: string; message: 
     <div className="notice danger" role="alert" data-testid="file-error">
       <h2>{help.title}</h2>
       <p>
-        {withJobLinks(error.message)} <span className="muted small">(<code>{error.code}</code>)</span>
+        {messageShown(error.message)} <span className="muted small">(<code>{error.code}</code>)</span>
       </p>
       <p>
         <strong>What to do: </strong>
         {help.todo}
       </p>
-      <p className="small">Nothing from this file was written.</p>
     </div>
   );
 }
 
 const JOB_ID = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/;
 
-/** A message with each job id it names made a link to that job's page. */
-export function withJobLinks(message: string): ReactNode[] {
-  return message.split(JOB_ID).map((part, i) =>
-    i % 2 === 1 ? (
-      <a key={i} href={hrefOf({ page: 'job', id: part })}>
-        {part.slice(0, 8)}
-      </a>
-    ) : (
-      part
-    ),
+/**
+ * A message as the page shows it: what it quotes in backticks (a command line option, a JSON
+ * key) as code, and each job id it names as a link to that job's page.
+ */
+export function messageShown(message: string): ReactNode[] {
+  return message.split(QUOTED).flatMap((piece, i) =>
+    i % 2 === 1
+      ? [<code key={`c${i}`}>{piece}</code>]
+      : piece.split(JOB_ID).map((part, j) =>
+          j % 2 === 1 ? (
+            <a key={`${i}-${j}`} href={hrefOf({ page: 'job', id: part })}>
+              {part.slice(0, 8)}
+            </a>
+          ) : (
+            part
+          ),
+        ),
   );
 }
+
+const QUOTED = /`([^`]+)`/;
