@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { queueUtils } from '../src/jobs/queue.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 
 /**
  * Global setup of a run on PostgreSQL (`TEST_STORE=postgres`): one empty database with every
- * migration applied, which each test's database is made from (`create database … template`), so
- * that no test waits for the migrations; dropped when the run ends. Nothing on SQLite.
+ * migration applied and the workers' queue made (a server on PostgreSQL opens it), which each
+ * test's database is made from (`create database … template`), so that no test waits for the
+ * migrations; dropped when the run ends. Nothing on SQLite.
  */
 
 declare module 'vitest' {
@@ -37,6 +39,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   await admin(`create database ${name}`);
   const store = await PostgresStore.open(`${SERVER}/${name}`);
   await store.close();
+  await (await queueUtils({ connectionString: `${SERVER}/${name}` })).release();
   project.provide('postgresTemplate', name);
   return () => admin(`drop database if exists ${name} with (force)`);
 }

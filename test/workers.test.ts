@@ -309,21 +309,31 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
     await writtenOnce(done);
   }, 180_000);
 
-  it('import --queue hands the job to a worker and prints its summary and exit code', async () => {
-    worker();
+  it('import --queue hands the job to a worker and prints its summary and exit code; with no worker connected it says the job waits', async () => {
     const small = path.join(dir, 'small.csv');
     await writeTrackersFile(small, 5_000, 40_000, 25);
-    const run = await runCli(['--json', 'import', small, '--org', ORG, '--template', templateId, '--queue'], { cwd: dir, db: location, env: env() });
+    const waiting = startCli(['import', small, '--org', ORG, '--template', templateId, '--queue'], { cwd: dir, db: location, env: env() });
+    running.push(waiting.child);
+    let said = '';
+    await new Promise<void>((resolve) => {
+      waiting.child.stderr!.on('data', (s: Buffer | string) => {
+        said += String(s);
+        if (said.includes('No worker is connected to this database: the job waits until one starts')) resolve();
+      });
+    });
+    expect(said).toContain('queued for the workers');
+    await worker().ready;
+    const human = await waiting.done;
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/Job \S+: COMPLETED_WITH_ERRORS/);
+    const run = await runCli(['--json', 'import', small, '--org', ORG, '--template', templateId, '--queue', '--allow-duplicate'], { cwd: dir, db: location, env: env() });
     expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('No worker');
     const summary = cliJson<{ jobId: string; status: string; rows: { total: number; imported: number } }>(run);
     expect(summary.status).toBe('COMPLETED_WITH_ERRORS');
     expect(summary.rows.total).toBe(5_000);
     const job = (await store.getJob(summary.jobId))!;
     await writtenOnce(job);
-    const human = await runCli(['import', small, '--org', ORG, '--template', templateId, '--queue', '--allow-duplicate'], { cwd: dir, db: location, env: env() });
-    expect(human.code, human.stderr).toBe(0);
-    expect(human.stderr).toContain('queued for the workers');
-    expect(human.stdout).toMatch(/Job \S+: COMPLETED_WITH_ERRORS/);
   }, 180_000);
 
   it('cancel of a job a worker runs: CANCELLED at its next chunk boundary, what was committed kept once', async () => {
@@ -465,6 +475,48 @@ describe.skipIf(!ON_POSTGRES)('workers on PostgreSQL', () => {
       expect(finished.status).toBe('COMPLETED_WITH_ERRORS');
       expect(finished.counts.total).toBe(ROWS);
       await writtenOnce(finished);
+    } finally {
+      await server?.stop();
+      if (server) fs.rmSync(server.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
+
+  it('the server without --workers hands its jobs to a connected worker, and runs them itself once none is connected', async () => {
+    const first = worker();
+    await first.ready;
+    let server: TestApi | null = null;
+    try {
+      server = await startTestApi('postgres', { place: placeOf(location, dir), env: env() });
+      const up = await call(server, 'POST', `/api/orgs/${ORG}/files?name=big.csv`, { key: server.admin, body: fs.readFileSync(bigFile), headers: { 'content-type': 'text/csv' } });
+      expect(up.status, up.text).toBe(201);
+      const start = async () => {
+        const made = await call(server!, 'POST', `/api/orgs/${ORG}/jobs`, { key: server!.admin, json: { fileId: up.body.fileId, template: templateId, allowDuplicate: true } });
+        expect(made.status, made.text).toBe(202);
+        return String(made.body.jobId);
+      };
+      const byWorker = await start();
+      const done = await until(byWorker, ended);
+      expect(done.status).toBe('COMPLETED_WITH_ERRORS');
+      expect(done.counts.total).toBe(ROWS);
+      await writtenOnce(done);
+      // The worker stops in the middle of the next job: it is queued again, and with no worker
+      // left the server takes it back and finishes it after its last committed chunk.
+      const handedOver = await start();
+      await until(handedOver, (j) => j.status === 'IMPORTING' && j.checkpointRow > 0);
+      first.child.kill('SIGTERM');
+      const log = (await first.done).stderr;
+      expect(log).toContain(`job ${byWorker}: taken`);
+      expect(log).toContain(`job ${handedOver}: taken`);
+      expect(log).toContain(`job ${handedOver}: INTERRUPTED, queued again`);
+      const finished = await until(handedOver, ended);
+      expect(finished.status).toBe('COMPLETED_WITH_ERRORS');
+      expect(finished.counts.total).toBe(ROWS);
+      expect(finished.queued).toBe(false);
+      await writtenOnce(finished);
+      // No worker: a new job runs in the server.
+      const alone = await until(await start(), ended);
+      expect(alone.status).toBe('COMPLETED_WITH_ERRORS');
+      expect(alone.queued).toBe(false);
     } finally {
       await server?.stop();
       if (server) fs.rmSync(server.dir, { recursive: true, force: true });

@@ -308,8 +308,9 @@ program
       await requireOrg(store, opts.org);
       const job = await createJob(store, { orgId: opts.org, template: opts.template, filePath: file, dryRun: opts.dryRun, allowDuplicate: opts.allowDuplicate });
       if (opts.queue) {
-        await enqueueJob(storeLocation(g.db), job.id);
+        const workers = await enqueueJob(storeLocation(g.db), job.id);
         if (!g.json) process.stderr.write(`Job ${job.id} queued for the workers; following it (Ctrl-C stops following, not the job)\n`);
+        if (workers === 0) process.stderr.write('No worker is connected to this database: the job waits until one starts (`loyalty-import worker`)\n');
         const progress = progressFor(g, job.id);
         try {
           const done = await followJob(store, job.id, (p) => progress.update(p));

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { BackgroundJobs, type JobRunner } from '../app/background.js';
 import { QueuedJobs } from '../app/queued.js';
+import { WorkersFirstJobs } from '../app/workers-first.js';
 import { isPostgresLocation, JobQueue, workersNeedPostgres } from '../jobs/queue.js';
 import { type AppContext, appContext } from '../app/context.js';
 import { createOrgKey } from '../app/keys.js';
@@ -28,7 +29,11 @@ export interface ApiOptions {
   logger?: FastifyServerOptions['logger'];
   webRoot?: string | null;
   maxFileBytes?: number;
-  /** Hand jobs to the worker processes (`loyalty-import worker`) instead of running them here: PostgreSQL only. */
+  /**
+   * Hand every job to the worker processes (`loyalty-import worker`) and run none here, even when no
+   * worker is connected: PostgreSQL only. Without it, a server on PostgreSQL hands its jobs to the
+   * workers when any is connected and runs them itself when none is (workers-first.ts).
+   */
   workers?: boolean;
 }
 
@@ -50,9 +55,11 @@ export async function startApi(options: ApiOptions): Promise<RunningApi> {
   const store = await openStore(options.location, { create: true });
   const ctx = appContext(store, options.location, options.maxFileBytes);
   const log = (message: string, error?: unknown) => app.log.warn({ err: error }, message);
-  const background: JobRunner = options.workers
-    ? new QueuedJobs(ctx, await JobQueue.open(options.location), log)
-    : new BackgroundJobs(ctx, { concurrency: options.concurrency ?? (store.kind === 'postgres' ? 2 : 1), log });
+  const concurrency = options.concurrency ?? (store.kind === 'postgres' ? 2 : 1);
+  let background: JobRunner;
+  if (store.kind === 'sqlite') background = new BackgroundJobs(ctx, { concurrency, log });
+  else if (options.workers) background = new QueuedJobs(ctx, await JobQueue.open(options.location), log);
+  else background = new WorkersFirstJobs(ctx, await JobQueue.open(options.location), { concurrency, log });
   const app = await buildServer({ ctx, background, adminKey: options.adminKey, logger: options.logger, webRoot: options.webRoot });
   await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   await background.start();
@@ -104,8 +111,8 @@ export function registerServe(program: Command): void {
     .description('the HTTP API, its OpenAPI reference (/docs) and the web app')
     .option('--port <n>', 'port to listen on', '8080')
     .option('--host <h>', 'address to listen on', '127.0.0.1')
-    .option('--concurrency <n>', 'jobs run at once (default: 1 on SQLite, 2 on PostgreSQL)')
-    .option('--workers', 'hand jobs to the worker processes (`loyalty-import worker`) instead of running them here (PostgreSQL)')
+    .option('--concurrency <n>', 'jobs run at once in this process (default: 1 on SQLite, 2 on PostgreSQL when no worker is connected)')
+    .option('--workers', 'hand every job to the worker processes (`loyalty-import worker`) and run none here, even while no worker is connected (PostgreSQL)')
     .option('--demo', 'load a demo org, make a key for it, and print it (and an admin key if none is set)')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const { db } = cmd.optsWithGlobals() as { db?: string };
@@ -153,12 +160,17 @@ export function registerServe(program: Command): void {
         if (madeAdminKey) say(`Admin key of this run (shown once): ${adminKey}`);
       }
       say(`Listening on ${api.url} (the web app at /, the API reference at ${api.url}/docs)`);
+      const onPostgres = api.ctx.store.kind === 'postgres';
       if (opts.workers) say('Jobs are handed to the worker processes: start at least one with `loyalty-import worker` on this database');
+      else if (onPostgres) say('Jobs are handed to the worker processes (`loyalty-import worker`) connected to this database; while none is, this server runs them');
+      const interrupted = 'running jobs commit their current chunk and become INTERRUPTED (resume them with POST …/resume)';
       const stop = (signal: string) => {
         say(
           opts.workers
             ? `${signal}: stopping; the workers go on running their jobs`
-            : `${signal}: stopping; running jobs commit their current chunk and become INTERRUPTED (resume them with POST …/resume)`,
+            : onPostgres
+              ? `${signal}: stopping; the workers go on running theirs, and this server's ${interrupted}`
+              : `${signal}: stopping; ${interrupted}`,
         );
         api.close().then(
           () => process.exit(0),

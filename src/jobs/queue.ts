@@ -1,4 +1,6 @@
 import { Logger, makeWorkerUtils, type WorkerUtils, type WorkerUtilsOptions } from 'graphile-worker';
+import type pg from 'pg';
+import { LEASE } from '../domain/lease.js';
 import { withSchemaLock } from '../store/postgres/schema-lock.js';
 
 /**
@@ -26,6 +28,12 @@ export const MAX_JOB_HELPERS = 7;
 
 /** How often graphile-worker retries a task that failed for a reason not the job's (a lost connection). */
 export const RUN_JOB_MAX_ATTEMPTS = 10;
+
+/**
+ * The name a worker's connections give the database (`application_name`): how the server sees
+ * whether any worker is connected (`JobQueue.workersConnected`).
+ */
+export const WORKER_APPLICATION_NAME = 'loyalty-import worker';
 
 /** Whether a store location is PostgreSQL, where workers can run. */
 export function isPostgresLocation(location: string): boolean {
@@ -75,9 +83,63 @@ export class JobQueue {
     });
   }
 
+  /** How many connections of worker processes the database has now: none means no worker runs. */
+  async workersConnected(): Promise<number> {
+    return this.utils.withPgClient(async (client) => {
+      const { rows } = await client.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = $1',
+        [WORKER_APPLICATION_NAME],
+      );
+      return rows[0]!.n;
+    });
+  }
+
+  /**
+   * Takes back from the queue the jobs handed to the workers that no runner holds and no worker
+   * has taken (`lostJobIds`), for a server with no worker connected: each leaves the queue
+   * (`queued` = 0, its task removed) and is passed to `run` as soon as that is committed.
+   */
+  async takeBack(run: (jobId: string) => void): Promise<void> {
+    await this.utils.withPgClient(async (client) => {
+      for (const id of await lostJobIds(client, 'runs-nowhere')) {
+        await client.query('begin');
+        try {
+          const { rowCount } = await client.query('update jobs set queued = 0 where id = $1 and queued = 1', [id]);
+          await client.query('select graphile_worker.remove_job($1)', [id]);
+          await client.query('commit');
+          if (rowCount === 1) run(id);
+        } catch (error) {
+          await client.query('rollback').catch(() => undefined);
+          throw error;
+        }
+      }
+    });
+  }
+
   async close(): Promise<void> {
     await this.utils.release();
   }
+}
+
+/**
+ * The jobs handed to the workers (`queued`) that no runner holds: not ended, no cancel asked, no
+ * heartbeat within the lease, and no task freshly taken in the queue; nor one waiting in it,
+ * unless `waiting` says a waiting task counts for nothing (no worker is connected to take it).
+ */
+export async function lostJobIds(client: Pick<pg.ClientBase, 'query'>, waiting: 'will-run' | 'runs-nowhere'): Promise<string[]> {
+  const staleBefore = new Date(Date.now() - LEASE.staleMs).toISOString();
+  const { rows } = await client.query<{ id: string }>(
+    `select j.id from jobs j
+      where j.queued = 1 and j.cancel_requested = 0
+        and j.status in ('QUEUED', 'VALIDATING', 'IMPORTING', 'INTERRUPTED')
+        and (j.runner is null or j.heartbeat_at is null or j.heartbeat_at < $1)
+        and not exists (
+          select 1 from graphile_worker.jobs g
+           where g.key = j.id and g.attempts < g.max_attempts
+             and ((g.locked_at is null and $3) or g.locked_at > now() - make_interval(secs => $2::double precision / 1000)))`,
+    [staleBefore, LEASE.staleMs, waiting === 'will-run'],
+  );
+  return rows.map((r) => r.id);
 }
 
 /**
@@ -90,11 +152,12 @@ export async function queueUtils(options: Pick<WorkerUtilsOptions, 'connectionSt
   return withSchemaLock(where, () => makeWorkerUtils({ ...options, logger: quietLogger }));
 }
 
-/** Hands one job to the workers of the PostgreSQL database at `location`. */
-export async function enqueueJob(location: string, jobId: string): Promise<void> {
+/** Hands one job to the workers of the PostgreSQL database at `location`; returns how many worker connections it has. */
+export async function enqueueJob(location: string, jobId: string): Promise<number> {
   const queue = await JobQueue.open(location);
   try {
     await queue.enqueue(jobId);
+    return await queue.workersConnected();
   } finally {
     await queue.close();
   }

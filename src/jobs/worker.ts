@@ -4,7 +4,7 @@ import pg from 'pg';
 import { JobConflictError } from '../store/job-conflict-error.js';
 import { FINAL_STATUSES } from '../domain/jobs.js';
 import { LEASE } from '../domain/lease.js';
-import { HELP_JOB_TASK, MAX_JOB_HELPERS, queueUtils, quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK } from './queue.js';
+import { HELP_JOB_TASK, lostJobIds, MAX_JOB_HELPERS, queueUtils, quietLogger, RUN_JOB_MAX_ATTEMPTS, RUN_JOB_TASK, WORKER_APPLICATION_NAME } from './queue.js';
 import { helpJobInThread, runJobInThread } from './run-in-thread.js';
 import { JobRequestError } from './runner.js';
 
@@ -48,7 +48,8 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const maxHelpers = options.helpers ?? MAX_JOB_HELPERS;
   const stopping = new AbortController();
-  const pool = new pg.Pool({ connectionString: options.location, max: options.concurrency + 2 });
+  // Named, so that a server sees that a worker is connected (`JobQueue.workersConnected`).
+  const pool = new pg.Pool({ connectionString: options.location, max: options.concurrency + 2, application_name: WORKER_APPLICATION_NAME });
   // A connection the server drops (a restart, an administrator) is an error event on its client
   // and on the pool; without listeners it would end the process. The pool replaces the client,
   // and the task that used it fails and is retried.
@@ -193,19 +194,8 @@ function helpKey(jobId: string, n: number): string {
  * Any number of workers may sweep at once: a task's key is its job's id, so a job is queued once.
  */
 export async function requeueLostJobs(pool: pg.Pool): Promise<string[]> {
-  const staleBefore = new Date(Date.now() - LEASE.staleMs).toISOString();
-  const { rows } = await pool.query<{ id: string }>(
-    `select j.id from jobs j
-      where j.queued = 1 and j.cancel_requested = 0
-        and j.status in ('QUEUED', 'VALIDATING', 'IMPORTING', 'INTERRUPTED')
-        and (j.runner is null or j.heartbeat_at is null or j.heartbeat_at < $1)
-        and not exists (
-          select 1 from graphile_worker.jobs g
-           where g.key = j.id and g.attempts < g.max_attempts
-             and (g.locked_at is null or g.locked_at > now() - make_interval(secs => $2::double precision / 1000)))`,
-    [staleBefore, LEASE.staleMs],
-  );
-  for (const { id } of rows) {
+  const ids = await lostJobIds(pool, 'will-run');
+  for (const id of ids) {
     await pool.query('select graphile_worker.add_job($1, json_build_object($2::text, $3::text), job_key := $3::text, max_attempts := $4::int, job_key_mode := $5)', [
       RUN_JOB_TASK,
       'jobId',
@@ -214,5 +204,5 @@ export async function requeueLostJobs(pool: pg.Pool): Promise<string[]> {
       'preserve_run_at',
     ]);
   }
-  return rows.map((r) => r.id);
+  return ids;
 }

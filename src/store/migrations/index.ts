@@ -304,7 +304,7 @@ const filePieces: Migration = {
 };
 
 /**
- * Jobs handed to the worker processes (`import --queue`, `serve --workers`): `queued` = 1. Only
+ * Jobs handed to the worker processes (`import --queue`, `serve` on PostgreSQL): `queued` = 1. Only
  * these are taken up again by a worker when their runner is lost; a job a person runs and stops
  * (Ctrl-C of `import`) stays INTERRUPTED until someone resumes it.
  */
