@@ -272,6 +272,10 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect(missing.status).toBe(200);
     expect(missing.body.fileError).toMatchObject({ code: 'MISSING_COLUMN' });
     expect(String((missing.body.fileError as Json).message)).toContain('Invoice');
+    // The columns the file does have are still shown; the field mapped to a missing header is not matched by name.
+    const shownMapping = missing.body.mapping as Json[];
+    expect(shownMapping.find((m) => m.field === 'customer')).toMatchObject({ column: 'Mobile', columnNumber: 1 });
+    expect(shownMapping.find((m) => m.field === 'billNumber')).toMatchObject({ column: null, columnNumber: null });
     const badTemplate = await call(t, 'POST', `/api/orgs/${org}/previews`, { key, json: { fileId, template: { ...spendTemplate('x'), profile: 'NOPE' } } });
     expect(badTemplate.status).toBe(422);
     expect((await call(t, 'POST', `/api/orgs/${org}/previews`, { key, json: { fileId: 'nothing', template: 'Spend tracker' } })).status).toBe(404);
@@ -305,7 +309,7 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect(errors.text.split('\r\n')).toEqual([
       'Mobile,Bill No,Date,Store,Value,row_number,error_code,error_message',
       '9999999999,B-3,02/03/2025 12:00,S002,5,4,CUSTOMER_NOT_FOUND,"Customer ""9999999999"" matches no customer by mobile"',
-      '9876543212,B-3,02/03/2025 12:00,S099,5,5,STORE_NOT_FOUND,"Store ""S099"" matches no store code; set replaceInvalidStoreWith or correct the cell"',
+      '9876543212,B-3,02/03/2025 12:00,S099,5,5,STORE_NOT_FOUND,"Store ""S099"" matches no store code; correct the cell, or name a replacement store in the template (replaceInvalidStoreWith)"',
       '',
     ]);
     const success = await call(t, 'GET', `/api/orgs/${org}/jobs/${String(done.jobId)}/success.csv`, { key });

@@ -25,63 +25,80 @@ export function foldName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-/** Resolves the mapping against the header; throws MISSING_COLUMN or DUPLICATE_COLUMN naming the field. */
-export function resolveMapping(options: {
+interface MappingRequest {
   header: string[] | null;
   columnCount: number;
   fields: readonly MappableField[];
   mapping: Record<string, string | number>;
   mandatory: readonly string[];
   defaults: Record<string, string>;
-}): ColumnMapping {
+}
+
+/** Resolves the mapping against the header; throws MISSING_COLUMN or DUPLICATE_COLUMN naming the field. */
+export function resolveMapping(options: MappingRequest): ColumnMapping {
+  const { problem, ...mapping } = matchColumns(options);
+  if (problem) throw problem;
+  return mapping;
+}
+
+/**
+ * The columns found for each field, and the first problem met (what `resolveMapping` throws), so
+ * that a preview can show the columns a file does have next to the one it lacks.
+ */
+export function matchColumns(options: MappingRequest): ColumnMapping & { problem: FileError | null } {
   const { header, columnCount, fields, mapping, mandatory, defaults } = options;
   const columns: Record<string, number> = {};
   const autoMapped: Record<string, string> = {};
   const taken = new Set<number>();
+  let problem: FileError | null = null;
+  const found = (key: string, at: number) => {
+    columns[key] = at;
+    taken.add(at);
+  };
   for (const [field, target] of Object.entries(mapping)) {
     if (typeof target === 'number') {
       if (target < 1 || target > columnCount) {
-        throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to column ${target}, but the file has ${columnCount} column${columnCount === 1 ? '' : 's'}`);
-      }
-      columns[field] = target - 1;
+        problem ??= new FileError('MISSING_COLUMN', `Field "${field}" is mapped to column ${target}, but the file has ${columnCount} column${columnCount === 1 ? '' : 's'}`);
+      } else found(field, target - 1);
+    } else if (!header) {
+      problem ??= new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", but the template says the file has no header row; map it to a column number`);
     } else {
-      if (!header) throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", but the template says the file has no header row; map it to a column number`);
       const want = target.trim().toLowerCase();
-      const found = indexesOf(header, (h) => h.trim().toLowerCase() === want);
-      if (found.length === 0) {
-        throw new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", which is not in the file; its headers are ${header.map(shown).join(', ')}`);
-      }
-      if (found.length > 1) throw duplicate(field, header, found);
-      columns[field] = found[0]!;
+      const at = indexesOf(header, (h) => h.trim().toLowerCase() === want);
+      if (at.length === 0) {
+        problem ??= new FileError('MISSING_COLUMN', `Field "${field}" is mapped to header "${target}", which is not in the file; its headers are ${header.map(shown).join(', ')}`);
+      } else if (at.length > 1) problem ??= duplicate(field, header, at);
+      else found(field, at[0]!);
     }
-    taken.add(columns[field]!);
   }
   if (header) {
     const folded = header.map(foldName);
     for (const f of fields) {
-      if (columns[f.key] !== undefined) continue;
+      // A field the template maps is never matched by name, even when its mapping fails.
+      if (columns[f.key] !== undefined || mapping[f.key] !== undefined) continue;
       const names = new Set([f.label, f.key, ...f.names].map(foldName));
-      const found = indexesOf(folded, (h, i) => !taken.has(i) && names.has(h));
-      if (found.length === 0) continue;
+      const at = indexesOf(folded, (h, i) => !taken.has(i) && names.has(h));
+      if (at.length === 0) continue;
       // Two spellings of the field ("Store", "Store Code") are a choice the first one wins, as
       // the summary reports; the same name twice is not.
-      const same = found.filter((i) => folded[i] === folded[found[0]!]);
-      if (same.length > 1) throw duplicate(f.key, header, same);
-      const index = found[0]!;
-      columns[f.key] = index;
-      autoMapped[f.key] = header[index]!;
-      taken.add(index);
+      const same = at.filter((i) => folded[i] === folded[at[0]!]);
+      if (same.length > 1) {
+        problem ??= duplicate(f.key, header, same);
+        continue;
+      }
+      found(f.key, at[0]!);
+      autoMapped[f.key] = header[at[0]!]!;
     }
   }
   for (const key of mandatory) {
     if (columns[key] !== undefined || defaults[key] !== undefined) continue;
     const field = fields.find((f) => f.key === key)!;
-    throw new FileError(
+    problem ??= new FileError(
       'MISSING_COLUMN',
-      `Mandatory field "${key}" (${field.label}) has no column: no header matches it${header ? ` among ${header.map(shown).join(', ')}` : ''}; add the column, map it in the template's "mapping", or give it a value in "defaults"`,
+      `Mandatory field "${key}" (${field.label}) has no column: no header matches it${header ? ` among ${header.map(shown).join(', ')}` : ''}; add the column to the file, map the field to one of its columns in the template (\`mapping\`), or give it a default value there (\`defaults\`)`,
     );
   }
-  return { columns, autoMapped };
+  return { columns, autoMapped, problem };
 }
 
 function indexesOf<T>(items: readonly T[], match: (item: T, index: number) => boolean): number[] {

@@ -1,4 +1,4 @@
-import { resolveMapping } from '../core/column-mapping.js';
+import { matchColumns } from '../core/column-mapping.js';
 import { CsvReader, type CsvRecord } from '../core/csv-reader.js';
 import { dateParserFor } from '../core/date-format.js';
 import { FileError } from '../core/error-codes.js';
@@ -99,19 +99,17 @@ export async function previewFile(store: Store, request: PreviewRequest): Promis
         default: body.defaults[f.key] ?? null,
       };
     });
-  let mapping: ReturnType<typeof resolveMapping>;
-  try {
-    mapping = resolveMapping({
-      header,
-      columnCount: expectedCells,
-      fields: fields.map((f) => ({ key: f.key, label: f.label, names: [...f.aliases, ...profile.extraNames(f.key, config.data)] })),
-      mapping: body.mapping,
-      mandatory: prepared.mandatoryFields,
-      defaults: body.defaults,
-    });
-  } catch (error) {
-    if (!(error instanceof FileError)) throw error;
-    return { header, mapping: describe({}, {}), rows: [], fileError: { code: error.code, message: error.message } };
+  const mapping = matchColumns({
+    header,
+    columnCount: expectedCells,
+    fields: fields.map((f) => ({ key: f.key, label: f.label, names: [...f.aliases, ...profile.extraNames(f.key, config.data)] })),
+    mapping: body.mapping,
+    mandatory: prepared.mandatoryFields,
+    defaults: body.defaults,
+  });
+  // The columns the file does have are shown next to the problem.
+  if (mapping.problem) {
+    return { header, mapping: describe(mapping.columns, mapping.autoMapped), rows: [], fileError: { code: mapping.problem.code, message: mapping.problem.message } };
   }
 
   const parseRow = createRowParser({

@@ -240,6 +240,8 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await page.getByRole('button', { name: 'Import without checking' }).click();
     await page.waitForFunction(`(document.querySelector('[data-testid="rows-done"]')?.textContent ?? '0').trim().charAt(0) !== '0'`, undefined, { timeout: 60_000 });
     await page.getByRole('button', { name: 'Cancel the import' }).click();
+    // One click only asks: the import is stopped for good once the operator confirms.
+    await page.getByRole('button', { name: 'Yes, cancel the import' }).click();
     await page.getByRole('heading', { name: 'Summary' }).waitFor({ timeout: 60_000 });
     await visible(page.getByText('Cancelled', { exact: true }));
     await look('cancelled-import');

@@ -51,7 +51,7 @@ export class StoreMatcher {
     if (found) return found;
     if (this.replacement) return this.replacement;
     const what = this.options.storesByExternalId ? 'store external id' : this.options.tills ? 'till code or store code' : 'store code';
-    return issue('STORE_NOT_FOUND', field, value, `Store "${value}" matches no ${what}; set replaceInvalidStoreWith or correct the cell`);
+    return issue('STORE_NOT_FOUND', field, value, `Store "${value}" matches no ${what}; correct the cell, or name a replacement store in the template (replaceInvalidStoreWith)`);
   }
 }
 

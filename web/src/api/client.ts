@@ -39,9 +39,10 @@ export function describeError(e: unknown): string {
       case 401:
         return 'This key was not accepted. Check that you copied the whole key, or ask your administrator for a new one.';
       case 404:
-        return e.message && e.code === 'NOT_FOUND' ? `${e.message}. It may have been removed, or it belongs to another organisation.` : 'Not found.';
+        // The API's hint of the route that lists such things is for programs, not for the page.
+        return e.message && e.code === 'NOT_FOUND' ? `${e.message.replace(/; GET \/api\/\S+ lists them$/, '')}. It may have been removed, or it belongs to another organisation.` : 'Not found.';
       case 413:
-        return `${e.message || 'The file is larger than the server accepts'}. Split the file into smaller files and import each.`;
+        return e.message ? `${e.message.replace(/ \(LOYALTY_MAX_FILE_MB\)/, '')}.` : 'The file is larger than the server accepts. Split the file into smaller files and import each.';
       default:
         return detailsText(e) ? `${e.message} ${detailsText(e)}` : e.message;
     }

@@ -4,6 +4,7 @@ import type { Balance, LedgerEntry } from '../api/types';
 import { useApp } from '../app/context';
 import { hrefOf } from '../app/route';
 import { Empty, formatDateTime, Loading, Notice, PageHeading } from '../components/ui';
+import { formatDecimal } from '../jobs/progress-format';
 
 interface Search {
   customer: string;
@@ -108,7 +109,7 @@ export function LedgerPage() {
       {data && data.balances.length > 0 ? (
         <section className="card" aria-labelledby="bal-h">
           <h2 id="bal-h">Balances</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Balances">
             <table data-testid="balances">
               <thead>
                 <tr>
@@ -124,7 +125,7 @@ export function LedgerPage() {
                   <tr key={`${b.userId ?? ''}-${b.groupId ?? ''}`}>
                     <td>{b.userId ?? '—'}</td>
                     <td>{b.groupId ?? '—'}</td>
-                    <td className="num mono">{b.points}</td>
+                    <td className="num mono">{formatDecimal(b.points)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -136,7 +137,7 @@ export function LedgerPage() {
       {data && data.entries.length > 0 ? (
         <section className="card" aria-labelledby="ent-h">
           <h2 id="ent-h">Entries</h2>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label="Points entries">
             <table data-testid="ledger-entries">
               <thead>
                 <tr>
@@ -156,7 +157,7 @@ export function LedgerPage() {
                   <tr key={`${e.jobId}-${e.rowNumber}`}>
                     <td>{e.userId ?? '—'}</td>
                     <td>{e.groupId ?? '—'}</td>
-                    <td className="num mono">{e.points}</td>
+                    <td className="num mono">{formatDecimal(e.points)}</td>
                     <td>
                       {e.promotionName}
                       <div className="muted small mono">{e.promotionIdentifier}</div>

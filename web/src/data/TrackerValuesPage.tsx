@@ -67,7 +67,7 @@ export function TrackerValuesPage() {
         </div>
       ) : null}
       {values && values.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Tracker values">
           <table data-testid="tracker-values">
             <caption className="sr-only">Values of {t?.name}</caption>
             <thead>

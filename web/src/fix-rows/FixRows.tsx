@@ -75,7 +75,7 @@ export function FixRows({ job }: { job: JobSummary }) {
       <p className="muted">
         Correct the cells of a row as its message says, then import the rows you changed. They go in a new job with the same template; this job stays as it is.
       </p>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Rejected rows, editable">
         <table className="compact">
           <caption className="sr-only">Rejected rows, editable</caption>
           <thead>
@@ -119,7 +119,7 @@ export function FixRows({ job }: { job: JobSummary }) {
       {report.rows.length > shown ? (
         <div className="actions">
           <button type="button" className="btn secondary" onClick={() => setShown((n) => n + PAGE)}>
-            Show {Math.min(PAGE, report.rows.length - shown)} more of {formatCount(report.rows.length - shown)}
+            Show {formatCount(Math.min(PAGE, report.rows.length - shown))} more ({formatCount(report.rows.length - shown)} of {formatCount(report.rows.length)} not shown yet)
           </button>
         </div>
       ) : null}

@@ -9,6 +9,18 @@ describe('readErrorReport', () => {
     expect(report.rows).toEqual([{ cells: ['919000000001', 'B-1', '12,5'], rowNumber: 4, code: 'INVALID_NUMBER', message: 'Tracked Value "12,5" is not a decimal' }]);
   });
 
+  it('reads a row with more cells than the header by its last three cells, its extra cells kept in the last column', () => {
+    const text =
+      'Mobile,Bill No,Value,row_number,error_code,error_message\r\n' +
+      '919000000002,B-2,12,5x,3,WRONG_COLUMN_COUNT,The row has 4 cells; the header has 3\r\n' +
+      '919000000003,7,WRONG_COLUMN_COUNT,The row has 1 cell; the header has 3\r\n';
+    const report = readErrorReport(text);
+    expect(report.rows).toEqual([
+      { cells: ['919000000002', 'B-2', '12,5x'], rowNumber: 3, code: 'WRONG_COLUMN_COUNT', message: 'The row has 4 cells; the header has 3' },
+      { cells: ['919000000003', '', ''], rowNumber: 7, code: 'WRONG_COLUMN_COUNT', message: 'The row has 1 cell; the header has 3' },
+    ]);
+  });
+
   it('removes the formula guard of a cell', () => {
     expect(unguardCell("'-5")).toBe('-5');
     expect(unguardCell("'=SUM(A1)")).toBe('=SUM(A1)');

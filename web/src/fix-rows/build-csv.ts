@@ -26,7 +26,12 @@ export function unguardCell(cell: string): string {
   return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
-/** Reads an error report's text; the last three columns are the report's own. */
+/**
+ * Reads an error report's text. The last three cells of every row are the report's own, also on
+ * a row that had more cells than the header (`WRONG_COLUMN_COUNT`): its cells past the header's
+ * last column are kept in that column, joined by the delimiter as the file had them, so that
+ * nothing of the row is lost in the grid.
+ */
 export function readErrorReport(text: string, delimiter = ','): ErrorReport {
   const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { delimiter, skipEmptyLines: true });
   const [head, ...body] = parsed.data;
@@ -36,12 +41,17 @@ export function readErrorReport(text: string, delimiter = ','): ErrorReport {
   if (n < 0 || tail.join() !== REPORT_COLUMNS.join()) throw new Error(`This is not an error report: its last columns are not ${REPORT_COLUMNS.join(', ')}`);
   return {
     header: head.slice(0, n),
-    rows: body.map((cells) => ({
-      cells: cells.slice(0, n).map(unguardCell),
-      rowNumber: Number(cells[n]),
-      code: cells[n + 1] ?? '',
-      message: cells[n + 2] ?? '',
-    })),
+    rows: body.map((row) => {
+      const own = Math.max(0, row.length - REPORT_COLUMNS.length);
+      const cells = row.slice(0, own).map(unguardCell);
+      const fitted = cells.length > n && n > 0 ? [...cells.slice(0, n - 1), cells.slice(n - 1).join(delimiter)] : cells;
+      return {
+        cells: [...fitted, ...new Array<string>(Math.max(0, n - fitted.length)).fill('')],
+        rowNumber: Number(row[own]),
+        code: row[own + 1] ?? '',
+        message: row[own + 2] ?? '',
+      };
+    }),
   };
 }
 

@@ -4,7 +4,7 @@ import type { JobSummary } from '../api/types';
 import { useApp } from '../app/context';
 import { hrefOf } from '../app/route';
 import { Empty, formatDateTime, Loading, Notice, PageHeading, StatusBadge } from '../components/ui';
-import { readJob } from './job-api';
+import { downloadReport, readJob } from './job-api';
 import { formatCount } from './progress-format';
 import { isRunning, STATUS_WORDS } from './words';
 
@@ -15,6 +15,11 @@ export function JobList() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const download = (jobId: string, which: 'errors' | 'success') => {
+    setDownloadError(null);
+    downloadReport(api, jobId, which).catch((e: unknown) => setDownloadError(describeError(e)));
+  };
 
   const load = useCallback(
     async (after: string | null) => {
@@ -64,6 +69,7 @@ export function JobList() {
         </select>
       </div>
       {error ? <Notice tone="danger" title="Jobs could not be loaded">{<p>{error}</p>}</Notice> : null}
+      {downloadError ? <Notice tone="danger" title="The report could not be downloaded">{<p>{downloadError}</p>}</Notice> : null}
       {!jobs && !error ? <Loading what="jobs" /> : null}
       {jobs && jobs.length === 0 ? (
         <div className="card">
@@ -78,19 +84,23 @@ export function JobList() {
         </div>
       ) : null}
       {jobs && jobs.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Jobs">
           <table data-testid="job-list">
             <caption className="sr-only">Jobs, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">File</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">
+                <th scope="col" className="num hide-narrow">
                   Rows
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num hide-narrow">
+                  Imported
+                </th>
+                <th scope="col" className="num hide-narrow">
                   Rejected
                 </th>
+                <th scope="col">Reports</th>
                 <th scope="col" className="hide-narrow">
                   Started
                 </th>
@@ -108,9 +118,25 @@ export function JobList() {
                   </td>
                   <td>
                     <StatusBadge status={j.status} />
+                    <div className="small muted show-narrow">
+                      {formatCount(j.rows.total)} rows{j.dryRun ? '' : `, ${formatCount(j.rows.imported)} imported`}, {formatCount(j.rows.rejected)} rejected
+                    </div>
                   </td>
-                  <td className="num">{formatCount(j.rows.total)}</td>
-                  <td className="num">{formatCount(j.rows.rejected)}</td>
+                  <td className="num hide-narrow">{formatCount(j.rows.total)}</td>
+                  <td className="num hide-narrow">{j.dryRun ? '—' : formatCount(j.rows.imported)}</td>
+                  <td className="num hide-narrow">{formatCount(j.rows.rejected)}</td>
+                  <td className="reports">
+                    {j.rows.rejected > 0 ? (
+                      <button type="button" className="btn link small" onClick={() => download(j.jobId, 'errors')} aria-label={`Download the rejected rows of ${j.file?.name ?? 'this job'} (errors.csv)`}>
+                        errors.csv
+                      </button>
+                    ) : null}
+                    {!j.dryRun && j.rows.imported > 0 ? (
+                      <button type="button" className="btn link small" onClick={() => download(j.jobId, 'success')} aria-label={`Download the imported rows of ${j.file?.name ?? 'this job'} (success.csv)`}>
+                        success.csv
+                      </button>
+                    ) : null}
+                  </td>
                   <td className="hide-narrow">{formatDateTime(j.startedAt ?? j.createdAt)}</td>
                   <td className="hide-narrow">{formatDateTime(j.finishedAt)}</td>
                 </tr>

@@ -37,13 +37,15 @@ export function ErrorCounts({ counts }: { counts: Record<string, number> }) {
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
   if (!entries.length) return null;
   return (
-    <div className="table-wrap" style={{ marginTop: '1rem' }}>
+    <div className="table-wrap" tabIndex={0} role="region" aria-label="Rejected rows by reason" style={{ marginTop: '1rem' }}>
       <table data-testid="error-counts">
         <caption className="sr-only">Rejected rows by reason</caption>
         <thead>
           <tr>
             <th scope="col">Reason</th>
-            <th scope="col">Code</th>
+            <th scope="col" className="hide-narrow">
+              Code
+            </th>
             <th scope="col" className="num">
               Rows
             </th>
@@ -53,7 +55,7 @@ export function ErrorCounts({ counts }: { counts: Record<string, number> }) {
           {entries.map(([code, n]) => (
             <tr key={code}>
               <td>{ROW_ERROR_WORDS[code] ? ROW_ERROR_WORDS[code].charAt(0).toUpperCase() + ROW_ERROR_WORDS[code].slice(1) : code}</td>
-              <td>
+              <td className="hide-narrow">
                 <code>{code}</code>
               </td>
               <td className="num">{formatCount(n)}</td>
@@ -68,7 +70,7 @@ export function ErrorCounts({ counts }: { counts: Record<string, number> }) {
 /** The first rejected rows, each with its row number, code and message. */
 export function RejectedRowsTable({ header, rows, caption }: { header: string[]; rows: RejectedRow[]; caption: string }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table data-testid="rejected-rows">
         <caption className="sr-only">{caption}</caption>
         <thead>
@@ -90,7 +92,7 @@ export function RejectedRowsTable({ header, rows, caption }: { header: string[];
               <td className="num">{r.rowNumber}</td>
               <td>
                 <code className="small">{r.code}</code>
-                <div>{r.message}</div>
+                <div>{messageShown(r.message)}</div>
               </td>
               {r.cells.map((c, i) => (
                 <td key={i} className="mono">

@@ -25,6 +25,7 @@ export function LiveProgress({ job, onFinished, onStatus, canCancel = true }: { 
   const [samples, setSamples] = useState<ProgressSample[]>([]);
   const [announce, setAnnounce] = useState('');
   const [cancelling, setCancelling] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const finished = useRef(false);
   const lastAnnounced = useRef(-1);
@@ -114,6 +115,7 @@ export function LiveProgress({ job, onFinished, onStatus, canCancel = true }: { 
   }, [pct, p.status, p.rowsDone, p.rowsTotal]);
 
   const cancel = async () => {
+    setConfirming(false);
     setCancelling(true);
     try {
       await api.post(api.orgPath(`/jobs/${encodeURIComponent(job.jobId)}/cancel`));
@@ -151,12 +153,28 @@ export function LiveProgress({ job, onFinished, onStatus, canCancel = true }: { 
         {announce}
       </p>
       {error ? <Notice tone="danger">{<p>{error}</p>}</Notice> : null}
-      {canCancel ? (
+      {canCancel && !confirming ? (
         <div className="actions">
-          <button type="button" className="btn danger" onClick={cancel} disabled={cancelling}>
-            {cancelling ? 'Stopping at the next chunk…' : job.dryRun ? 'Cancel the check' : 'Cancel the import'}
+          <button type="button" className="btn danger" onClick={() => setConfirming(true)} disabled={cancelling}>
+            {cancelling ? 'Stopping…' : job.dryRun ? 'Cancel the check' : 'Cancel the import'}
           </button>
-          <span className="muted small">Rows written before the stop stay written.</span>
+        </div>
+      ) : null}
+      {canCancel && confirming ? (
+        <div className="notice warning" role="group" aria-labelledby="confirm-cancel">
+          <p id="confirm-cancel">
+            {job.dryRun
+              ? 'Stop checking this file? Nothing has been written; you can check it again later.'
+              : 'Stop this import for good? The rows imported so far stay imported; the rest of the file is not imported, and a cancelled import cannot be resumed.'}
+          </p>
+          <div className="actions">
+            <button type="button" className="btn danger" onClick={cancel} autoFocus>
+              {job.dryRun ? 'Yes, stop checking' : 'Yes, cancel the import'}
+            </button>
+            <button type="button" className="btn secondary" onClick={() => setConfirming(false)}>
+              {job.dryRun ? 'Keep checking' : 'Keep importing'}
+            </button>
+          </div>
         </div>
       ) : null}
     </section>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addSample, formatBytes, formatCount, formatRate, formatTimeLeft, percentDone, rateOf, secondsLeft } from './progress-format';
+import { addSample, formatBytes, formatCount, formatDecimal, formatRate, formatTimeLeft, percentDone, rateOf, secondsLeft } from './progress-format';
 
 describe('rate and time left', () => {
   it('measures rows per second over the window of samples', () => {
@@ -50,5 +50,14 @@ describe('formatting', () => {
     expect(formatBytes(900)).toBe('900 bytes');
     expect(formatBytes(2048)).toBe('2.0 KB');
     expect(formatBytes(5 * 1024 * 1024)).toBe('5.0 MB');
+  });
+});
+
+describe('formatDecimal', () => {
+  it('groups the whole part and keeps every digit after the point', () => {
+    expect(formatDecimal('12480.5')).toBe('12,480.5');
+    expect(formatDecimal('-1234567.000001')).toBe('-1,234,567.000001');
+    expect(formatDecimal('999')).toBe('999');
+    expect(formatDecimal('not a number')).toBe('not a number');
   });
 });

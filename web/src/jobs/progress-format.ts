@@ -38,6 +38,13 @@ export function formatCount(n: number, locale = 'en'): string {
   return new Intl.NumberFormat(locale).format(n);
 }
 
+/** A decimal string with its whole part grouped, its digits kept exactly: "12480.5" → "12,480.5". */
+export function formatDecimal(text: string): string {
+  const m = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+  if (!m) return text;
+  return `${m[1]}${m[2]!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${m[3] ?? ''}`;
+}
+
 /** "12,400 rows/s", "850 rows/s", "3.5 rows/s". */
 export function formatRate(rate: number | null, locale = 'en'): string {
   if (rate == null) return 'measuring…';

@@ -43,7 +43,7 @@ export function TemplateList() {
         </div>
       ) : null}
       {templates && templates.length > 0 ? (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Templates">
           <table>
             <caption className="sr-only">Your organisation's templates</caption>
             <thead>

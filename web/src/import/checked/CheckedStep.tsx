@@ -70,7 +70,9 @@ export function CheckedStep({ template, file, job, onRestart }: { template: Temp
         ) : (
           <>
             <p style={{ marginTop: '1rem' }}>
-              {formatCount(job.rows.rejected)} row{job.rows.rejected === 1 ? '' : 's'} would be rejected. Importing writes the {formatCount(job.rows.valid)} valid row{job.rows.valid === 1 ? '' : 's'}; you can then fix the rejected ones here, or download them, fix them in a spreadsheet and import that file.
+              {job.rows.valid === 0
+                ? `Every row would be rejected: there is nothing to import. Fix the rows, here or in the downloaded file, and check them again.`
+                : `${formatCount(job.rows.rejected)} row${job.rows.rejected === 1 ? '' : 's'} would be rejected. Importing writes the ${formatCount(job.rows.valid)} valid row${job.rows.valid === 1 ? '' : 's'}; you can then fix the rejected ones here, or download them, fix them in a spreadsheet and import that file.`}
             </p>
             <ErrorCounts counts={job.errorCounts} />
           </>

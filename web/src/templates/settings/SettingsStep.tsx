@@ -46,7 +46,9 @@ export function SettingsStep({ draft, onChange, onBack, onNext }: { draft: Draft
           <ul>
             {nameMissing ? <li>Give the template a name.</li> : null}
             {missing.map((c) => (
-              <li key={c.key}>{c.label}: choose or type a value.</li>
+              <li key={c.key}>
+                {c.label}: {c.kind === 'select' ? 'choose one.' : 'fill it in.'}
+              </li>
             ))}
           </ul>
         </Notice>
@@ -54,7 +56,9 @@ export function SettingsStep({ draft, onChange, onBack, onNext }: { draft: Draft
       <section className="card" aria-labelledby="about-h">
         <h2 id="about-h">About this template</h2>
         <div className="field">
-          <label htmlFor="t-name">Template name</label>
+          <label htmlFor="t-name">
+            Template name<span className="muted"> (required)</span>
+          </label>
           <input id="t-name" type="text" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.target.value })} aria-invalid={tried && nameMissing} aria-describedby="t-name-help" placeholder="for example Spend tracker, daily POS export" />
           <span id="t-name-help" className="help">
             {draft.id ? 'Renaming makes a new template; the old one stays.' : 'Unique in your organisation. Saving again under the same name makes a new version.'} Kind of data: <strong>{profile.label}</strong>.

@@ -126,18 +126,30 @@ export function controlsOf(schema: JsonSchema, org: OrgDocument, config: Record<
   return out;
 }
 
+/** The tracker types an import can write values for; the others are not offered. */
+const IMPORTABLE_TRACKERS = new Set(['BILL', 'LINEITEM']);
+
+/** An expiry strategy's kind in words. */
+const EXPIRY_WORDS: Record<string, string> = {
+  AFTER_DAYS: 'expires some days after it is issued',
+  END_OF_MONTH_AFTER: 'expires at the end of a later month',
+  FIXED_DATE: 'expires on a set date',
+  NEVER: 'never expires',
+};
+
 /** The org's list a key names, as options; null for a key that names no list. */
 function orgListOf(key: string, org: OrgDocument, config: Record<string, unknown>): Option[] | null {
   switch (key) {
     case 'tracker':
-      return [{ value: '', label: 'Choose a tracker…' }, ...org.trackers.map((t) => ({ value: t.name, label: `${t.name} (${t.type.toLowerCase()} tracker)` }))];
+      // Only bill and line-item trackers take imported values (spec: profiles.md, Trackers).
+      return [{ value: '', label: 'Choose a tracker…' }, ...org.trackers.filter((t) => IMPORTABLE_TRACKERS.has(t.type)).map((t) => ({ value: t.name, label: `${t.name} (${t.type.toLowerCase()} tracker)` }))];
     case 'program': {
       const def = org.programs.find((p) => p.default);
       return [{ value: '', label: def ? `The default program (${def.name})` : 'The default program' }, ...org.programs.map((p) => ({ value: p.name, label: p.name }))];
     }
     case 'expiryStrategy': {
       const program = programOf(org, config);
-      return [{ value: '', label: 'Never (the default)' }, ...(program?.expiryStrategies ?? []).map((s) => ({ value: s.name, label: `${s.name} (${humanise(s.kind).toLowerCase()})` }))];
+      return [{ value: '', label: 'No expiry (the default)' }, ...(program?.expiryStrategies ?? []).map((s) => ({ value: s.name, label: `${s.name} (${EXPIRY_WORDS[s.kind] ?? humanise(s.kind).toLowerCase()})` }))];
     }
     case 'replaceInvalidStoreWith':
       return [{ value: '', label: 'Reject the row' }, ...org.stores.map((s) => ({ value: s.code, label: `Use store ${s.code}${s.name ? ` – ${s.name}` : ''}` }))];
