@@ -105,6 +105,10 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect(got.status).toBe(200);
     expect(got.body.profiles.map((p) => p.key)).toEqual(['TRACKERS', 'CUSTOMER_PROMOTION']);
     expect(got.body.profiles[0]!.fields.find((f) => f.key === 'billNumber')).toMatchObject({ label: 'Bill Number', type: 'string' });
+    // The specification's types: string, integer, decimal, date-time.
+    const types = (i: number) => Object.fromEntries(got.body.profiles[i]!.fields.map((f) => [f.key, f.type]));
+    expect(types(0)).toMatchObject({ transactionDate: 'date-time', loyaltyLogId: 'integer', trackedValue: 'decimal' });
+    expect(types(1)).toMatchObject({ points: 'decimal', storeCode: 'string' });
     expect(got.body.profiles[0]!.config).toMatchObject({ type: 'object' });
     expect(Object.keys(got.body.profiles[0]!.config.properties as Json)).toContain('tracker');
   });
@@ -276,6 +280,18 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     const shownMapping = missing.body.mapping as Json[];
     expect(shownMapping.find((m) => m.field === 'customer')).toMatchObject({ column: 'Mobile', columnNumber: 1 });
     expect(shownMapping.find((m) => m.field === 'billNumber')).toMatchObject({ column: null, columnNumber: null });
+    // A promotion identifier that names a promotion of another name: the file error a dry run ends with.
+    const bonus = await call(t, 'POST', `/api/orgs/${org}/files?name=bonus.csv`, { key, body: 'Customer Email,Till,Points\nasha@example.com,S001-T1,150\n', headers: { 'content-type': 'text/csv' } });
+    const mismatch = await call(t, 'POST', `/api/orgs/${org}/previews`, {
+      key,
+      json: {
+        fileId: bonus.body.fileId,
+        template: { name: 'x', profile: 'CUSTOMER_PROMOTION', mapping: { customer: 'Customer Email', storeCode: 'Till' }, config: { customerIdentifier: 'EMAIL', promotionName: 'Not summer', promotionIdentifier: 'SUMMER-25' } },
+      },
+    });
+    expect(mismatch.status, mismatch.text).toBe(200);
+    expect(mismatch.body.fileError).toMatchObject({ code: 'PROMOTION_NAME_MISMATCH' });
+    expect(mismatch.body.rows).toEqual([]);
     const badTemplate = await call(t, 'POST', `/api/orgs/${org}/previews`, { key, json: { fileId, template: { ...spendTemplate('x'), profile: 'NOPE' } } });
     expect(badTemplate.status).toBe(422);
     expect((await call(t, 'POST', `/api/orgs/${org}/previews`, { key, json: { fileId: 'nothing', template: 'Spend tracker' } })).status).toBe(404);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ApiFieldType, apiFieldType } from '../core/fields.js';
 import { type ConditionValue, describeMandatory, type FieldMandatory } from '../profiles/mandatory.js';
 import { registeredProfiles } from '../profiles/registry.js';
 import type { ProfileDefinition } from '../profiles/types.js';
@@ -15,7 +16,7 @@ export interface ProfileInfo {
   fields: Array<{
     key: string;
     label: string;
-    type: string;
+    type: ApiFieldType;
     /** Header names that match the field automatically whatever the configuration (besides its label and key). */
     aliases: string[];
     /** More header names that match it under a configuration: the `customer` column by the identifier it holds. */
@@ -36,7 +37,7 @@ export function listProfiles(): ProfileInfo[] {
       fields: p.fields.map((f) => ({
         key: f.key,
         label: f.label,
-        type: f.type,
+        type: apiFieldType(f.type),
         aliases: [...f.aliases],
         aliasesWhen: aliasesByIdentifier(p, f.key, config),
         mandatory: mandatoryInfo(f.mandatory),

@@ -6,6 +6,24 @@ import type { ParsedDate } from './date-format.js';
 export const FIELD_TYPES = ['string', 'integer', 'decimal', 'points', 'datetime'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
+/**
+ * A field's type as the API names it (the specification's words): points are a decimal (the rule
+ * that they be above zero is the profile's), a date-time is `date-time`.
+ */
+export const API_FIELD_TYPES = ['string', 'integer', 'decimal', 'date-time'] as const;
+export type ApiFieldType = (typeof API_FIELD_TYPES)[number];
+
+export function apiFieldType(type: FieldType): ApiFieldType {
+  switch (type) {
+    case 'points':
+      return 'decimal';
+    case 'datetime':
+      return 'date-time';
+    default:
+      return type;
+  }
+}
+
 export interface FieldDefinition {
   key: string;
   /** What an operator sees, and what automatic column matching looks for. */

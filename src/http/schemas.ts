@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { JobDocument } from '../app/jobs.js';
-import { FIELD_TYPES } from '../core/fields.js';
+import { API_FIELD_TYPES } from '../core/fields.js';
 import { JOB_STATUSES } from '../domain/jobs.js';
 import { EXPIRY_KINDS } from '../domain/programs.js';
 import { TRACKER_TYPES } from '../domain/trackers.js';
@@ -84,7 +84,7 @@ const condition = z
 const profileField = z.object({
   key: z.string(),
   label: z.string(),
-  type: z.enum(FIELD_TYPES),
+  type: z.enum(API_FIELD_TYPES),
   aliases: z.array(z.string()).describe('Header names that match the field automatically under any configuration, besides its label and key'),
   aliasesWhen: z.array(z.object({ when: condition, aliases: z.array(z.string()) })).describe('More header names that match it when the configuration meets `when`: the `customer` column by `customerIdentifier`'),
   mandatory: z

@@ -58,15 +58,23 @@ export async function previewFile(store: Store, request: PreviewRequest): Promis
   const profile = profileOf(body.profile);
   const config = profile.configSchema.safeParse(body.config);
   if (!config.success) throw templateIssue(config.error, 'config');
-  const prepared = await profile.prepare({
-    org: request.org,
-    config: config.data,
-    store,
-    dryRun: true,
-    jobId: '',
-    startedAt: new Date().toISOString(),
-    promotionIdentifier: request.promotionIdentifier,
-  });
+  let prepared: Awaited<ReturnType<typeof profile.prepare>>;
+  try {
+    prepared = await profile.prepare({
+      org: request.org,
+      config: config.data,
+      store,
+      dryRun: true,
+      jobId: '',
+      startedAt: new Date().toISOString(),
+      promotionIdentifier: request.promotionIdentifier,
+    });
+  } catch (error) {
+    // A file-level refusal of the org's data (PROMOTION_NAME_MISMATCH) is what a dry run ends
+    // FAILED with: the preview gives it the same way. A template the org refuses stays an error.
+    if (!(error instanceof FileError) || error.code === 'INVALID_TEMPLATE') throw error;
+    return { header: null, mapping: [], rows: [], fileError: { code: error.code, message: error.message } };
+  }
   const used = new Set([...prepared.mandatoryFields, ...prepared.optionalFields]);
   const fields = profile.fields.filter((f) => used.has(f.key));
 
