@@ -305,6 +305,8 @@ describe('rule 8: no value recorded yet, and once per file', () => {
     const { job, rejections } = await runImport(store, standard(), csv);
     expect(job.counts).toEqual({ total: 3, valid: 2, rejected: 1, imported: 2, errorCounts: { DUPLICATE_IN_FILE: 1 } });
     expect(codes(rejections)).toEqual([[4, 'DUPLICATE_IN_FILE', 'billNumber']]);
+    // The message names the field and the value of the row, then the transaction they found.
+    expect(rejections[0]!.message).toBe('Bill Number "B-2": an earlier row of this file already tracks transaction 90002; the first one stands');
     expect(await trackerValues(store, 'acme', 11)).toEqual([
       tv(job.id, { row: 2, tx: 90002, value: '1', user: 1001 }),
       tv(job.id, { row: 3, tx: 90030, value: '2', user: 1001 }),

@@ -10,7 +10,8 @@ import { releaseJobFile } from './files.js';
  * Cancels a job. One that nothing runs (queued, interrupted) is CANCELLED at once; a running one
  * is asked to stop, and its runner ends it CANCELLED at its next chunk boundary (within a
  * heartbeat): this waits up to `waitMs` for that. What was committed stays, counted as imported.
- * A job that has ended cannot be cancelled (JobConflictError).
+ * A job that has ended cannot be cancelled (JobConflictError), nor one that reaches its end before
+ * its runner reads the request: it ends as it ran, and the cancel is refused the same way.
  */
 export async function cancelJob(store: Store, job: JobRecord, options: { waitMs?: number } = {}): Promise<JobRecord> {
   if (FINAL_STATUSES.has(job.status)) {
@@ -27,6 +28,9 @@ export async function cancelJob(store: Store, job: JobRecord, options: { waitMs?
     current = await store.getJob(job.id);
   }
   if (!current) throw new Error(`job ${job.id} disappeared`);
+  if (FINAL_STATUSES.has(current.status) && current.status !== 'CANCELLED') {
+    throw new JobConflictError(`Job ${job.id} reached its end (${current.status}) before the cancel could stop it; every row was read`);
+  }
   if (current.status === 'CANCELLED') await releaseJobFile(store, current.orgId, current.fileId);
   return current;
 }

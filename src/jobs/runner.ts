@@ -160,14 +160,12 @@ class Halt extends Error {
 
 /**
  * The runner's side of the lease: a heartbeat on a timer (which also keeps the lease through a
- * long first pass), and at each chunk boundary, at most every `POLL_MS`, one more that brings
- * back a cancel request; `checkpoint` throws to stop the job there.
+ * long first pass), and one more at each chunk boundary, which brings back a cancel request, so
+ * that a cancel stops the job at the next boundary; `checkpoint` throws to stop the job there.
  */
 class Lease {
-  private static readonly POLL_MS = 500;
   private cancelRequested = false;
   private lost = false;
-  private lastBeat = Date.now();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -181,7 +179,6 @@ class Lease {
   }
 
   private async beat(): Promise<void> {
-    this.lastBeat = Date.now();
     const state = await this.store.heartbeat(this.jobId, this.runner, new Date().toISOString());
     this.lost ||= !state.held;
     this.cancelRequested ||= state.cancelRequested;
@@ -189,12 +186,17 @@ class Lease {
 
   /** Throws when the job must stop at this chunk boundary. */
   async checkpoint(): Promise<void> {
-    if (Date.now() - this.lastBeat >= Lease.POLL_MS) await this.beat();
+    await this.held();
+    if (this.cancelRequested) throw new Halt('cancel');
+    if (this.signal?.aborted) throw new Halt('interrupt');
+  }
+
+  /** Throws when another runner has taken the job over: nothing more is written here. */
+  async held(): Promise<void> {
+    await this.beat();
     if (this.lost) {
       throw new JobConflictError(`Job ${this.jobId} was taken over by another process after this one stopped sending heartbeats; nothing more is written here`);
     }
-    if (this.cancelRequested) throw new Halt('cancel');
-    if (this.signal?.aborted) throw new Halt('interrupt');
   }
 
   stop(): void {
@@ -384,7 +386,8 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
     await importInOrder(store, job, { plan, parseRow, chunkRows, options, lease, clock, known: scan.rows });
   }
 
-  await lease.checkpoint();
+  // Every row is committed: the job ends as it ran, even if a cancel or a stop came meanwhile.
+  await lease.held();
   const counts = (await store.getJob(job.id))!.counts;
   const status = job.dryRun ? 'VALIDATED' : counts.rejected === 0 ? 'COMPLETED' : 'COMPLETED_WITH_ERRORS';
   await store.updateJob(job.id, { status, finishedAt: new Date().toISOString() }, { unlessEnded: true });
@@ -476,13 +479,13 @@ async function importInOrder(
     while (inflight.length > 0) await finish(inflight.shift()!);
   };
 
-  // At a chunk boundary, a job asked to stop commits what it has read and stops there.
+  // At a chunk boundary: a job cancelled stops there, its chunks read ahead left unwritten; a job
+  // stopped (a signal) commits what it has read first; one that lost its lease writes nothing more.
   const stopHere = async () => {
     try {
       await lease.checkpoint();
     } catch (halt) {
-      // A job that lost its lease writes nothing more; one asked to stop keeps what it read.
-      if (halt instanceof Halt) {
+      if (halt instanceof Halt && halt.reason === 'interrupt') {
         if (rows.length + rejections.length > 0) await cut();
         await finishAll();
       }

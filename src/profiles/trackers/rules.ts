@@ -176,7 +176,8 @@ export async function prepareTrackers(ctx: PrepareContext<TrackersConfig>): Prom
         const owner = existing.get(key);
         if (seen.has(key) || owner === ctx.jobId) {
           const field = lineItems ? 'itemId' : standard ? 'billNumber' : 'loyaltyLogId';
-          reject(a.row, issue('DUPLICATE_IN_FILE', field, a.row.raw[field]!, `An earlier row of this file already tracks ${target}; the first one stands`));
+          const label = TRACKER_FIELDS.find((f) => f.key === field)!.label;
+          reject(a.row, issue('DUPLICATE_IN_FILE', field, a.row.raw[field]!, `${label} "${a.row.raw[field]}": an earlier row of this file already tracks ${target}; the first one stands`));
           continue;
         }
         if (owner !== undefined) {
