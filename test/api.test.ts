@@ -395,11 +395,19 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     }
     const first = await call<{ jobs: Json[]; nextCursor: string }>(t, 'GET', `/api/orgs/${org}/jobs?limit=2`, { key });
     expect(first.body.jobs.map((j) => j.jobId)).toEqual([ids[2], ids[1]]);
+    // A job made between two pages is on no later page: the cursor names a job, not a position.
+    const newer = await call(t, 'POST', `/api/orgs/${org}/jobs`, { key, json: { fileId: await upload(org, key, SPEND_CSV), template: 'Spend tracker', dryRun: true } });
+    await waitForJob(t, key, org, String(newer.body.jobId));
     const second = await call<{ jobs: Json[]; nextCursor: string | null }>(t, 'GET', `/api/orgs/${org}/jobs?limit=2&cursor=${first.body.nextCursor}`, { key });
     expect(second.body.jobs.map((j) => j.jobId)).toEqual([ids[0]]);
     expect(second.body.nextCursor).toBeNull();
     const validated = await call<{ jobs: Json[] }>(t, 'GET', `/api/orgs/${org}/jobs?status=VALIDATED`, { key });
-    expect(validated.body.jobs.map((j) => j.jobId).sort()).toEqual([ids[1], ids[2]].sort());
+    expect(validated.body.jobs.map((j) => j.jobId).sort()).toEqual([String(newer.body.jobId), ids[1], ids[2]].sort());
+    const byStatus = await call<{ jobs: Json[]; nextCursor: string }>(t, 'GET', `/api/orgs/${org}/jobs?status=VALIDATED&limit=2`, { key });
+    const rest = await call<{ jobs: Json[]; nextCursor: string | null }>(t, 'GET', `/api/orgs/${org}/jobs?status=VALIDATED&limit=2&cursor=${byStatus.body.nextCursor}`, { key });
+    expect([...byStatus.body.jobs, ...rest.body.jobs].map((j) => j.jobId)).toEqual([String(newer.body.jobId), ids[2], ids[1]]);
+    expect(rest.body.nextCursor).toBeNull();
+    expect((await call(t, 'GET', `/api/orgs/${org}/jobs?cursor=bm90LWEtY3Vyc29y`, { key })).status).toBe(400);
     const page1 = await call<{ values: Json[]; nextCursor: string }>(t, 'GET', `/api/orgs/${org}/trackers/11/values?limit=1`, { key });
     expect(page1.status).toBe(200);
     expect(page1.body.values).toEqual([expect.objectContaining({ trackerId: 11, loyaltyLogId: 90001, value: '100.5', jobId: ids[0], rowNumber: 2 })]);

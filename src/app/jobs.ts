@@ -8,7 +8,7 @@ import { FINAL_STATUSES, JOB_STATUSES, type JobRecord, type JobStatus, RUNNING_S
 import type { JobRunner } from './background.js';
 import { type AppContext, requireOrg } from './context.js';
 import { AppError } from './errors.js';
-import { page } from './paging.js';
+import { pageAfter } from './paging.js';
 
 /** The job as the API shows it: the CLI's summary plus its progress. */
 export interface JobDocument extends JobSummary {
@@ -31,8 +31,11 @@ export async function getOrgJob(ctx: AppContext, orgId: string, jobId: string): 
 export async function listOrgJobs(ctx: AppContext, orgId: string, query: { status?: JobStatus; limit?: number; cursor?: string }): Promise<{ jobs: JobDocument[]; nextCursor: string | null }> {
   await requireOrg(ctx, orgId);
   if (query.status !== undefined && !JOB_STATUSES.includes(query.status)) throw new AppError('INVALID_REQUEST', `No job status "${query.status}"`);
-  const all = (await ctx.store.listJobs(orgId)).filter((j) => query.status === undefined || j.status === query.status);
-  const { items, nextCursor } = page(all, query.limit, query.cursor);
+  const { items, nextCursor } = pageAfter(await ctx.store.listJobs(orgId), (j) => j.id, {
+    limit: query.limit,
+    cursor: query.cursor,
+    keep: (j) => query.status === undefined || j.status === query.status,
+  });
   return { jobs: items.map(jobDocument), nextCursor };
 }
 

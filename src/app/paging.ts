@@ -1,26 +1,65 @@
 import { AppError } from './errors.js';
 
 /**
- * Pages of a list: `limit` items after an opaque cursor. The cursor is the position in the list,
- * encoded, so that a client treats it as a token and the encoding can change.
+ * Pages of a list: `limit` items after an opaque cursor. A cursor names the last item of the page
+ * before (its id, or its sort key), never a position, so that a list that grows or changes
+ * between two pages is neither repeated nor skipped. It is encoded so that a client treats it as
+ * a token and the encoding can change.
  */
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
-/** A page of `items` from `cursor`, with the cursor of the next page (null on the last). */
-export function page<T>(items: readonly T[], limit = DEFAULT_LIMIT, cursor?: string): { items: T[]; nextCursor: string | null } {
-  const start = cursor === undefined ? 0 : decodeCursor(cursor);
-  const end = start + limit;
-  return { items: items.slice(start, end), nextCursor: end < items.length ? encodeCursor(end) : null };
+type Key = ReadonlyArray<string | number>;
+
+/**
+ * A page of a list held in memory, in a stable order where items are added but never removed:
+ * the items after the one the cursor names, that `keep` keeps.
+ */
+export function pageAfter<T>(items: readonly T[], idOf: (item: T) => string, options: { limit?: number; cursor?: string; keep?: (item: T) => boolean }): { items: T[]; nextCursor: string | null } {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const keep = options.keep ?? (() => true);
+  let start = 0;
+  if (options.cursor !== undefined) {
+    const [id] = decodeCursor(options.cursor);
+    start = items.findIndex((item) => idOf(item) === id) + 1;
+    if (start === 0) throw badCursor(options.cursor);
+  }
+  const out: T[] = [];
+  let i = start;
+  for (; i < items.length && out.length < limit; i++) if (keep(items[i]!)) out.push(items[i]!);
+  const more = items.slice(i).some(keep);
+  return { items: out, nextCursor: more && out.length > 0 ? encodeCursor([idOf(out.at(-1)!)]) : null };
 }
 
-function encodeCursor(position: number): string {
-  return Buffer.from(`p:${position}`, 'utf8').toString('base64url');
+/**
+ * A page read from the store by its sort key: `read` returns up to `limit` items after a key
+ * (asked for one more, to know whether another page follows).
+ */
+export async function pageByKey<T>(read: (after: Key | null, limit: number) => Promise<T[]>, keyOf: (item: T) => Key, options: { limit?: number; cursor?: string }): Promise<{ items: T[]; nextCursor: string | null }> {
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  const after = options.cursor === undefined ? null : decodeCursor(options.cursor);
+  const got = await read(after, limit + 1);
+  const items = got.slice(0, limit);
+  return { items, nextCursor: got.length > limit ? encodeCursor(keyOf(items.at(-1)!)) : null };
 }
 
-function decodeCursor(cursor: string): number {
-  const match = /^p:(\d{1,12})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new AppError('INVALID_REQUEST', `The cursor "${cursor}" is not one this API gave; pass the nextCursor of the previous page, or none for the first page`, [{ field: 'cursor', message: 'not a cursor of this API' }]);
-  return Number(match[1]);
+function encodeCursor(key: Key): string {
+  return Buffer.from(JSON.stringify({ after: key }), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): Key {
+  try {
+    const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (Array.isArray(after) && after.length > 0 && after.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) return after as Key;
+  } catch {
+    // not JSON: below
+  }
+  throw badCursor(cursor);
+}
+
+function badCursor(cursor: string): AppError {
+  return new AppError('INVALID_REQUEST', `The cursor "${cursor}" is not one this API gave; pass the nextCursor of the previous page, or none for the first page`, [
+    { field: 'cursor', message: 'not a cursor of this API' },
+  ]);
 }

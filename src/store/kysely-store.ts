@@ -136,4 +136,5 @@ export abstract class KyselyStore implements Store {
   readonly findRows: RowStore['findRows'] = (...a) => this.rows.findRows(...a);
   readonly selectRows: RowStore['selectRows'] = (...a) => this.rows.selectRows(...a);
   readonly rowPages: RowStore['rowPages'] = (...a) => this.rows.rowPages(...a);
+  readonly selectPage: RowStore['selectPage'] = (...a) => this.rows.selectPage(...a);
 }

@@ -162,6 +162,16 @@ export interface RowStore {
   ): Promise<Array<Pick<RowOf<T>, S>>>;
   /** The rows, ordered by `orderBy`. */
   selectRows<T extends TableDeclaration>(table: T, query: { where: Partial<RowOf<T>>; orderBy: ReadonlyArray<ColumnOf<T>> }): Promise<Array<RowOf<T>>>;
+  /**
+   * One page of the rows in the order of `orderBy` (columns that together are unique among them;
+   * a nullable one ordered as if null were 0 or ''), the first `limit` after the row whose
+   * `orderBy` values are `after`: a page that neither repeats nor skips a row when rows are added
+   * or removed between pages.
+   */
+  selectPage<T extends TableDeclaration>(
+    table: T,
+    query: { where: Partial<RowOf<T>>; orderBy: ReadonlyArray<ColumnOf<T>>; after: ReadonlyArray<string | number> | null; limit: number },
+  ): Promise<Array<RowOf<T>>>;
   /** The rows in pages, in the order of `by`: an integer column unique among them (a job's row number). */
   rowPages<T extends TableDeclaration>(table: T, query: { where: Partial<RowOf<T>>; by: ColumnOf<T> }): AsyncIterable<Array<RowOf<T>>>;
 }

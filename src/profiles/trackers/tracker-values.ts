@@ -55,6 +55,12 @@ export async function* trackerValuesOfJob(store: RowStore, jobId: string): Async
   for await (const page of store.rowPages(TRACKER_VALUES, { where: { job_id: jobId }, by: 'row_number' })) yield page.map(toTrackerValue);
 }
 
+/** A tracker's values by transaction and line item (none as 0), the first `limit` after `after`. */
+export async function trackerValuesAfter(store: RowStore, orgId: string, trackerId: number, after: ReadonlyArray<string | number> | null, limit: number): Promise<StoredTrackerValue[]> {
+  const rows = await store.selectPage(TRACKER_VALUES, { where: { org_id: orgId, tracker_id: trackerId }, orderBy: ['loyalty_log_id', 'item_id'], after, limit });
+  return rows.map(toTrackerValue);
+}
+
 /** Every value of a tracker, by transaction and line item. */
 export async function trackerValues(store: RowStore, orgId: string, trackerId: number): Promise<StoredTrackerValue[]> {
   const rows = await store.selectRows(TRACKER_VALUES, { where: { org_id: orgId, tracker_id: trackerId }, orderBy: ['loyalty_log_id', 'item_id'] });

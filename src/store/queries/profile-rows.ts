@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { RowStore } from '../port.js';
 import type { ColumnOf, RowOf, TableDeclaration } from '../tables.js';
 import { PAGE, pagesBy, type Queries, slices } from './queries.js';
@@ -35,6 +35,21 @@ export class ProfileRows implements RowStore {
     let select = this.where(table, query.where).selectAll();
     for (const column of query.orderBy) select = select.orderBy(column as string);
     return (await select.execute()) as Array<RowOf<T>>;
+  }
+
+  async selectPage<T extends TableDeclaration>(
+    table: T,
+    query: { where: Partial<RowOf<T>>; orderBy: ReadonlyArray<ColumnOf<T>>; after: ReadonlyArray<string | number> | null; limit: number },
+  ): Promise<Array<RowOf<T>>> {
+    // Nulls ordered as 0 or '': both stores then order alike, and the row values compare.
+    const keys = query.orderBy.map((c) => {
+      const column = table.columns[c as string]!;
+      return column.nullable ? sql`coalesce(${sql.ref(c as string)}, ${column.type === 'text' ? '' : 0})` : sql.ref(c as string);
+    });
+    let select = this.where(table, query.where).selectAll();
+    if (query.after) select = select.where(sql<boolean>`(${sql.join(keys)}) > (${sql.join([...query.after])})`);
+    for (const key of keys) select = select.orderBy(key);
+    return (await select.limit(query.limit).execute()) as Array<RowOf<T>>;
   }
 
   rowPages<T extends TableDeclaration>(table: T, query: { where: Partial<RowOf<T>>; by: ColumnOf<T> }): AsyncIterable<Array<RowOf<T>>> {
