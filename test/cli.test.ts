@@ -229,10 +229,19 @@ describe('exit codes of a wrong command line', () => {
     ['a missing argument', ['org', 'load']],
     ['a missing required option', ['import', 'file.csv', '--template', 'Spend tracker']],
     ['a missing option value', ['job', 'list', '--org']],
-  ])('exits 2 for %s', async (_what, args) => {
+    ['a port out of range', ['serve', '--port', '70000']],
+    ['a port that is not a number', ['serve', '--port', 'abc']],
+  ])('exits 2 for %s, with an error document under --json', async (_what, args) => {
     const run = await cli([...args, '--json']);
     expect(run.code).toBe(2);
     expect(run.stderr).not.toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+  });
+
+  it('a server started without an admin key exits 1 with an error document under --json, saying what to set', async () => {
+    const run = await runCli(['serve', '--port', '0', '--json'], { cwd: dir, env: { ...place.env, LOYALTY_DB: place.location, LOYALTY_ADMIN_KEY: '' } });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'UNAUTHORIZED', message: expect.stringContaining('LOYALTY_ADMIN_KEY') } });
   });
 
   it.each([

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeErrorReport, writeSuccessReport } from '../src/jobs/reports.js';
+import { writeCsv, writeErrorReport, writeSuccessReport } from '../src/jobs/reports.js';
 import type { Store } from '../src/store/port.js';
 import { lines, loadOrg, runImport, tempStore } from './helpers.js';
 
@@ -41,6 +42,29 @@ describe('report files', () => {
       expect(fs.readFileSync(file, 'utf8')).not.toContain('an earlier report');
     } finally {
       await close(store, dir);
+    }
+  });
+
+  it('writes a report of many pieces without piling listeners on the file stream', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loyalty-report-'));
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      // 40 pieces of 64 KB, each more than the stream buffers: each waits for a drain, which
+      // used to leave an error listener behind every time.
+      const piece = 'x'.repeat(64 * 1024);
+      const count = await writeCsv(path.join(dir, 'big.csv'), async (write) => {
+        for (let i = 0; i < 40; i++) await write(piece);
+        return 40;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(count).toBe(40);
+      expect(fs.statSync(path.join(dir, 'big.csv')).size).toBe(40 * 64 * 1024 + 3);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

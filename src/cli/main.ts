@@ -416,6 +416,15 @@ async function runUntilSignal(location: string, jobId: string, onProgress: RunOp
     return await runJobInThread(location, jobId, { onProgress, maxFileBytes: maxFileBytes(), signal: stop.signal });
   } finally {
     for (const s of signals) process.off(s, onSignal);
+    // The job has ended: a signal now stops nothing, and the command finishes its summary and
+    // reports (its exit code says what the job did); a second signal leaves at once.
+    let told = false;
+    const ended = (signal: NodeJS.Signals) => {
+      if (told || stop.signal.aborted) process.exit(130);
+      told = true;
+      process.stderr.write(`\n${signal}: job ${jobId} has already ended; writing its summary\n`);
+    };
+    for (const s of signals) process.on(s, ended);
   }
 }
 

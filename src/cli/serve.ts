@@ -9,6 +9,7 @@ import { QueuedJobs } from '../app/queued.js';
 import { WorkersFirstJobs } from '../app/workers-first.js';
 import { isPostgresLocation, JobQueue, workersNeedPostgres } from '../jobs/queue.js';
 import { type AppContext, appContext } from '../app/context.js';
+import { AppError } from '../app/errors.js';
 import { createOrgKey } from '../app/keys.js';
 import { generatedPromotionTemplate, generatedTrackersTemplate, generateOrg, writePromotionFile, writeTrackersFile } from '../demo/generate.js';
 import { buildServer, LOG_REDACTION } from '../http/server.js';
@@ -116,25 +117,17 @@ export function registerServe(program: Command): void {
     .option('--demo', 'load a demo org, make a key for it, and print it (and an admin key if none is set)')
     .action(async (opts: ServeOptions, cmd: Command) => {
       const { db } = cmd.optsWithGlobals() as { db?: string };
-      const port = wholeNumber(opts.port, '--port', 0);
+      const port = wholeNumber(opts.port, '--port', 0, 65_535);
       const concurrency = opts.concurrency === undefined ? undefined : wholeNumber(opts.concurrency, '--concurrency', 1);
-      if (opts.workers && !isPostgresLocation(storeLocation(db))) {
-        process.stderr.write(`loyalty-import: ${workersNeedPostgres('serve --workers')}\n`);
-        process.exitCode = 2;
-        return;
-      }
+      if (opts.workers && !isPostgresLocation(storeLocation(db))) throw new AppError('INVALID_REQUEST', workersNeedPostgres('serve --workers'));
       if (opts.workers && concurrency !== undefined) {
-        process.stderr.write('loyalty-import: with --workers the server runs no job: set --concurrency on each `loyalty-import worker`\n');
-        process.exitCode = 2;
-        return;
+        throw new AppError('INVALID_REQUEST', 'with --workers the server runs no job: set --concurrency on each `loyalty-import worker`');
       }
       let adminKey = process.env.LOYALTY_ADMIN_KEY ?? '';
       let madeAdminKey = false;
       if (!adminKey) {
         if (!opts.demo) {
-          process.stderr.write('loyalty-import: set LOYALTY_ADMIN_KEY to the admin key (a long random string) before starting the server, or pass --demo to try it with a key made for this run\n');
-          process.exitCode = 1;
-          return;
+          throw new AppError('UNAUTHORIZED', 'set LOYALTY_ADMIN_KEY to the admin key (a long random string) before starting the server, or pass --demo to try it with a key made for this run');
         }
         adminKey = `lia_${randomBytes(32).toString('base64url')}`;
         madeAdminKey = true;
@@ -185,10 +178,10 @@ export function registerServe(program: Command): void {
     });
 }
 
-function wholeNumber(value: string, flag: string, min: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min) {
-    process.stderr.write(`loyalty-import: ${flag} takes a whole number of at least ${min}, not "${value}"\n`);
-    process.exit(2);
+/** A flag's whole number, or a wrong command line (exit code 2, a JSON error document with --json). */
+function wholeNumber(value: string, flag: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new AppError('INVALID_REQUEST', `${flag} takes a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}, not "${value}"`);
   }
   return Number(value);
 }

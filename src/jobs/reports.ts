@@ -86,14 +86,22 @@ async function drain(pieces: AsyncGenerator<string, number>, write: (text: strin
  * write (a full disk, a lost store) leaves neither half a report nor the temporary file, and an
  * earlier report at that path stays as it was. Any write error is thrown.
  */
-async function writeCsv(file: string, produce: (write: (text: string) => Promise<void>) => Promise<number>): Promise<number> {
+export async function writeCsv(file: string, produce: (write: (text: string) => Promise<void>) => Promise<number>): Promise<number> {
   // Beside the report, so that the rename stays on one file system and is atomic.
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let out: fs.WriteStream | null = null;
   let failure: Error | null = null;
   const write = async (text: string) => {
     if (failure) throw failure;
-    if (text && !out!.write(text)) await Promise.race([once(out!, 'drain'), once(out!, 'error')]);
+    if (text && !out!.write(text)) {
+      // Whichever comes first; the other listener is removed, so that none piles up on the stream.
+      const settled = new AbortController();
+      try {
+        await Promise.race([once(out!, 'drain', { signal: settled.signal }), once(out!, 'error', { signal: settled.signal })]);
+      } finally {
+        settled.abort();
+      }
+    }
     if (failure) throw failure;
   };
   try {
