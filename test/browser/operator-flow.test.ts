@@ -278,6 +278,11 @@ describe.skipIf(!HAS_CHROMIUM)('the operators web page, in Chromium against serv
     await page.getByRole('link', { name: 'Jobs', exact: true }).click();
     await page.getByTestId('job-list').waitFor();
     await look('phone-jobs');
+    // A wide table scrolls inside its box; the page itself does not.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // The history downloads a job's reports: the error report of the newest job with rejected rows.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('job-list').getByRole('button', { name: /^errors\.csv/ }).first().click()]);
+    expect(fs.readFileSync((await download.path())!, 'utf8')).toContain('row_number,error_code,error_message');
     await page.getByTestId('job-list').getByRole('link').first().click();
     await page.getByRole('heading', { name: 'Summary' }).waitFor();
     await look('phone-job');

@@ -61,7 +61,11 @@ function detailsText(e: ApiError): string {
 }
 
 export class Api {
-  constructor(readonly session: Session) {}
+  /** `onUnauthorized`: the key was refused in the middle of a session (revoked, say). */
+  constructor(
+    readonly session: Session,
+    private readonly onUnauthorized?: () => void,
+  ) {}
 
   /** `/api/orgs/{org}` + path. */
   orgPath(path = ''): string {
@@ -80,6 +84,7 @@ export class Api {
       if ((e as Error).name === 'AbortError') throw e;
       throw new ApiError(0, 'NETWORK', 'The server could not be reached');
     }
+    if (res.status === 401) this.onUnauthorized?.();
     if (!res.ok) throw await errorOf(res);
     return res;
   }

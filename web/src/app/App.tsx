@@ -66,6 +66,14 @@ export function App() {
     setError(null);
   }, []);
 
+  // A key refused once signed in (revoked, expired) ends the session: sign in again.
+  const keyRefused = useCallback(() => {
+    clearSession();
+    setSession(null);
+    setData(null);
+    setError('Your key is no longer accepted: it may have been revoked. Sign in again with a key your administrator gives you.');
+  }, []);
+
   const reloadOrg = useCallback(async () => {
     if (!session) return;
     const api = new Api(session);
@@ -93,7 +101,7 @@ export function App() {
       </main>
     );
   }
-  const app: AppData = { api: new Api(session), org: data.org, profiles: data.profiles, reloadOrg };
+  const app: AppData = { api: new Api(session, keyRefused), org: data.org, profiles: data.profiles, reloadOrg };
   return (
     <AppContext.Provider value={app}>
       <a className="skip-link" href="#main">

@@ -127,13 +127,13 @@ export function JobList() {
                   <td className="num hide-narrow">{formatCount(j.rows.rejected)}</td>
                   <td className="reports">
                     {j.rows.rejected > 0 ? (
-                      <button type="button" className="btn link small" onClick={() => download(j.jobId, 'errors')} aria-label={`Download the rejected rows of ${j.file?.name ?? 'this job'} (errors.csv)`}>
-                        errors.csv
+                      <button type="button" className="btn link small" onClick={() => download(j.jobId, 'errors')}>
+                        errors.csv<span className="sr-only">: the rejected rows of {j.file?.name ?? 'this job'}</span>
                       </button>
                     ) : null}
                     {!j.dryRun && j.rows.imported > 0 ? (
-                      <button type="button" className="btn link small" onClick={() => download(j.jobId, 'success')} aria-label={`Download the imported rows of ${j.file?.name ?? 'this job'} (success.csv)`}>
-                        success.csv
+                      <button type="button" className="btn link small" onClick={() => download(j.jobId, 'success')}>
+                        success.csv<span className="sr-only">: the imported rows of {j.file?.name ?? 'this job'}</span>
                       </button>
                     ) : null}
                   </td>

@@ -113,7 +113,7 @@ export function PreviewStep({ template, file, preview, busy, onDryRun, onImport,
         <p>Check every row of the file first: nothing is written, and you see every row that would be rejected and why.</p>
         <label className="check">
           <input type="checkbox" checked={again} onChange={(e) => setAgain(e.target.checked)} />
-          <span>This file was imported before: I want to import it again anyway</span>
+          <span>Import it even if this same file was imported before with this template</span>
         </label>
         <div className="actions">
           <button type="button" className="btn" onClick={() => onDryRun(again)} disabled={busy || !!preview.fileError}>

@@ -7,6 +7,7 @@ import { DropZone } from '../../components/DropZone';
 import type { Draft } from '../draft';
 import { configToSend } from '../settings/schema-form';
 import { choicesOfMapping, type ColumnChoice, isMandatory, mappingOf, proposeMatches, setColumn, unmappedMandatory } from './match-columns';
+import { unreadableDate } from './date-check';
 import { decoderLabel, delimiterName, readSample, SAMPLE_BYTES } from './read-sample';
 
 /** Extra names of a field under the configuration: the customer column's identifier names. */
@@ -47,6 +48,13 @@ export function ColumnsStep({ draft, onChange, onBack, onSaved }: { draft: Draft
   };
 
   const mapping = sample ? mappingOf(draft.choices, sample.header) : draft.savedMapping;
+  // A date column the template's date format cannot read: every row would be INVALID_DATE.
+  const badDates = sample
+    ? profile.fields
+        .filter((f) => /date/i.test(f.type) && draft.choices[f.key]?.column != null)
+        .map((f) => ({ field: f, value: unreadableDate(sample.rows.map((r) => r[draft.choices[f.key]!.column!] ?? ''), draft.csv.dateFormat) }))
+        .filter((d): d is { field: ProfileField; value: string } => d.value !== null)
+    : [];
   const missing = sample ? unmappedMandatory(profile.fields, draft.choices, draft.config, draft.defaults, context) : [];
 
   const save = async () => {
@@ -150,6 +158,14 @@ export function ColumnsStep({ draft, onChange, onBack, onSaved }: { draft: Draft
         </section>
       ) : null}
 
+      {badDates.map(({ field, value }) => (
+        <Notice key={field.key} tone="warning" title={`${field.label}: the dates do not match the date format`}>
+          <p>
+            “{value}” {draft.csv.dateFormat ? `does not read as ${draft.csv.dateFormat}` : 'is not an ISO 8601 date (2025-03-01 or 2025-03-01 10:15), which is what is read while the date format is empty'}
+            . Go back to Settings and set the date format the file uses (for example dd/MM/yyyy HH:mm); otherwise every row will be rejected for its date.
+          </p>
+        </Notice>
+      ))}
       {missing.length ? (
         <Notice tone="warning" title={missing.length === 1 ? 'One required field has no column' : `${missing.length} required fields have no column`}>
           <p>

@@ -32,7 +32,7 @@ const KEY_WORDS: Record<string, { label: string; help?: string }> = {
     help: 'Each row then needs a group column; a customer column becomes optional.',
   },
   userGroup2IdentifierType: { label: 'User groups are identified by', help: 'What the group column of the file holds.' },
-  billIdentification: { label: 'How rows name their bill' },
+  billIdentification: { label: 'How rows name their bill', help: 'By its bill number, date and store, or by the loyalty log id of the transaction.' },
   tracker: { label: 'Tracker', help: 'The tracker that receives the values.' },
   promotionName: { label: 'Promotion name', help: 'Stored exactly as you type it; at most 100 characters.' },
   program: { label: 'Program', help: 'The program the points belong to.' },
@@ -53,7 +53,7 @@ const VALUE_WORDS: Record<string, string> = {
   PRIMARY_USER_EMAIL: "Primary member's email",
   PRIMARY_USER_EXTERNAL_ID: "Primary member's external ID",
   PRIMARY_USER_CARD_NO: "Primary member's card number",
-  STANDARD_FIELDS: 'Bill number, transaction date and store',
+  STANDARD_FIELDS: 'Bill number, date and store',
   LOYALTY_LOG_ID: 'Loyalty log id',
 };
 
