@@ -408,6 +408,8 @@ describe.each(STORE_KINDS)('the API on %s', (kind) => {
     expect([...byStatus.body.jobs, ...rest.body.jobs].map((j) => j.jobId)).toEqual([String(newer.body.jobId), ids[2], ids[1]]);
     expect(rest.body.nextCursor).toBeNull();
     expect((await call(t, 'GET', `/api/orgs/${org}/jobs?cursor=bm90LWEtY3Vyc29y`, { key })).status).toBe(400);
+    // A cursor of another list is not one of this list: 400, never a failed query.
+    expect((await call(t, 'GET', `/api/orgs/${org}/trackers/11/values?cursor=${first.body.nextCursor}`, { key })).status).toBe(400);
     const page1 = await call<{ values: Json[]; nextCursor: string }>(t, 'GET', `/api/orgs/${org}/trackers/11/values?limit=1`, { key });
     expect(page1.status).toBe(200);
     expect(page1.body.values).toEqual([expect.objectContaining({ trackerId: 11, loyaltyLogId: 90001, value: '100.5', jobId: ids[0], rowNumber: 2 })]);

@@ -143,6 +143,32 @@ describe('job states, summary and checkpoint', () => {
     removeDirs();
   });
 
+  it('a cancel asked while the last chunks of the file are committed stops it at the next of them: the chunks read ahead are not written', async () => {
+    const saved = await saveTemplate(TEMPLATE, store);
+    const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeFile(MIXED) });
+    // The cancel is asked when the first chunk commits, after the file was read to its end (13
+    // rows in chunks of 5: the last two are still to commit); the runner's next heartbeat waits
+    // for the request to be stored.
+    let asked: Promise<unknown> = Promise.resolve();
+    const gated = new Proxy(store, {
+      get(target, name) {
+        if (name === 'heartbeat') return async (...a: Parameters<Store['heartbeat']>) => (await asked, target.heartbeat(...a));
+        const value = Reflect.get(target, name, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const job = await runJob(gated, created.id, {
+      chunkRows: 5,
+      onProgress: (p) => {
+        if (p.done === 5) asked = store.requestCancel(created.id, new Date().toISOString(), new Date(0).toISOString());
+      },
+    });
+    expect(job.status).toBe('CANCELLED');
+    expect(job.counts.total).toBe(5);
+    expect(job.checkpointRow).toBe(6);
+    expect(await valuesOfJob(job)).toBe(1);
+  });
+
   it('ends an import whose rows are all valid COMPLETED', async () => {
     const saved = await saveTemplate(TEMPLATE, store);
     const { job, rejections } = await run(saved.id, writeFile(ALL_VALID));

@@ -21,7 +21,7 @@ export function pageAfter<T>(items: readonly T[], idOf: (item: T) => string, opt
   const keep = options.keep ?? (() => true);
   let start = 0;
   if (options.cursor !== undefined) {
-    const [id] = decodeCursor(options.cursor);
+    const [id] = decodeCursor(options.cursor, ['string']);
     start = items.findIndex((item) => idOf(item) === id) + 1;
     if (start === 0) throw badCursor(options.cursor);
   }
@@ -36,9 +36,14 @@ export function pageAfter<T>(items: readonly T[], idOf: (item: T) => string, opt
  * A page read from the store by its sort key: `read` returns up to `limit` items after a key
  * (asked for one more, to know whether another page follows).
  */
-export async function pageByKey<T>(read: (after: Key | null, limit: number) => Promise<T[]>, keyOf: (item: T) => Key, options: { limit?: number; cursor?: string }): Promise<{ items: T[]; nextCursor: string | null }> {
+export async function pageByKey<T>(
+  read: (after: Key | null, limit: number) => Promise<T[]>,
+  keyOf: (item: T) => Key,
+  kinds: ReadonlyArray<KeyKind>,
+  options: { limit?: number; cursor?: string },
+): Promise<{ items: T[]; nextCursor: string | null }> {
   const limit = options.limit ?? DEFAULT_LIMIT;
-  const after = options.cursor === undefined ? null : decodeCursor(options.cursor);
+  const after = options.cursor === undefined ? null : decodeCursor(options.cursor, kinds);
   const got = await read(after, limit + 1);
   const items = got.slice(0, limit);
   return { items, nextCursor: got.length > limit ? encodeCursor(keyOf(items.at(-1)!)) : null };
@@ -48,10 +53,15 @@ function encodeCursor(key: Key): string {
   return Buffer.from(JSON.stringify({ after: key }), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): Key {
+/** What each value of a cursor's key is: text, or a whole number (an id). */
+type KeyKind = 'string' | 'integer';
+
+/** A cursor of this list: as many values as its key has, each of its kind; else INVALID_REQUEST. */
+function decodeCursor(cursor: string, kinds: ReadonlyArray<KeyKind>): Key {
   try {
     const { after } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (Array.isArray(after) && after.length > 0 && after.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) return after as Key;
+    const fits = (v: unknown, kind: KeyKind) => (kind === 'string' ? typeof v === 'string' : Number.isSafeInteger(v));
+    if (Array.isArray(after) && after.length === kinds.length && after.every((v, i) => fits(v, kinds[i]!))) return after as Key;
   } catch {
     // not JSON: below
   }

@@ -18,6 +18,7 @@ export async function trackerValuesPage(
   const { items, nextCursor } = await pageByKey(
     (after, limit) => trackerValuesAfter(ctx.store, orgId, found.id, after, limit),
     (v) => [v.loyaltyLogId, v.itemId ?? 0],
+    ['integer', 'integer'],
     query,
   );
   return { values: items, nextCursor };

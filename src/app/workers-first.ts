@@ -45,8 +45,19 @@ export class WorkersFirstJobs implements JobRunner {
   }
 
   async enqueue(jobId: string): Promise<void> {
-    if ((await this.queue.workersConnected()) > 0) await this.workers.enqueue(jobId);
-    else this.here.enqueue(jobId);
+    try {
+      if ((await this.queue.workersConnected()) > 0) {
+        await this.workers.enqueue(jobId);
+        return;
+      }
+      // Run here, and so out of the queue (a job handed to the workers before, now resumed),
+      // unless a worker has just taken it.
+      if (!(await this.queue.takeOut(jobId))) return;
+    } catch (error) {
+      // The job exists: it is not left waiting for a queue that cannot be reached.
+      this.options.log(`Job ${jobId}: the workers' queue could not be reached; it runs here`, error);
+    }
+    this.here.enqueue(jobId);
   }
 
   holds(jobId: string): boolean {

@@ -310,7 +310,7 @@ program
       if (opts.queue) {
         const workers = await enqueueJob(storeLocation(g.db), job.id);
         if (!g.json) process.stderr.write(`Job ${job.id} queued for the workers; following it (Ctrl-C stops following, not the job)\n`);
-        if (workers === 0) process.stderr.write('No worker is connected to this database: the job waits until one starts (`loyalty-import worker`)\n');
+        if (workers === 0) process.stderr.write('No worker is connected to this database: the job waits until one starts (`loyalty-import worker`), or a server on it without `--workers` runs it\n');
         const progress = progressFor(g, job.id);
         try {
           const done = await followJob(store, job.id, (p) => progress.update(p));
@@ -412,20 +412,23 @@ async function runUntilSignal(location: string, jobId: string, onProgress: RunOp
     stop.abort();
   };
   for (const s of signals) process.on(s, onSignal);
+  let job: JobRecord;
   try {
-    return await runJobInThread(location, jobId, { onProgress, maxFileBytes: maxFileBytes(), signal: stop.signal });
+    job = await runJobInThread(location, jobId, { onProgress, maxFileBytes: maxFileBytes(), signal: stop.signal });
   } finally {
     for (const s of signals) process.off(s, onSignal);
-    // The job has ended: a signal now stops nothing, and the command finishes its summary and
-    // reports (its exit code says what the job did); a second signal leaves at once.
-    let told = false;
-    const ended = (signal: NodeJS.Signals) => {
-      if (told || stop.signal.aborted) process.exit(130);
-      told = true;
-      process.stderr.write(`\n${signal}: job ${jobId} has already ended; writing its summary\n`);
-    };
-    for (const s of signals) process.on(s, ended);
   }
+  // The job has ended: a signal now stops nothing, and the command finishes its summary and
+  // reports (its exit code says what the job did); a second signal, or one after a stop, leaves
+  // at once. The process ends with the command.
+  let told = false;
+  const ended = (signal: NodeJS.Signals) => {
+    if (told || stop.signal.aborted) process.exit(130);
+    told = true;
+    process.stderr.write(`\n${signal}: job ${jobId} has already ended; writing its summary\n`);
+  };
+  for (const s of signals) process.on(s, ended);
+  return job;
 }
 
 const job = program.command('job').description('jobs');

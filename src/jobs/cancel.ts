@@ -29,7 +29,7 @@ export async function cancelJob(store: Store, job: JobRecord, options: { waitMs?
   }
   if (!current) throw new Error(`job ${job.id} disappeared`);
   if (FINAL_STATUSES.has(current.status) && current.status !== 'CANCELLED') {
-    throw new JobConflictError(`Job ${job.id} reached its end (${current.status}) before the cancel could stop it; every row was read`);
+    throw new JobConflictError(`Job ${job.id} reached its end (${current.status}) before the cancel could stop it`);
   }
   if (current.status === 'CANCELLED') await releaseJobFile(store, current.orgId, current.fileId);
   return current;

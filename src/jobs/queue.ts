@@ -101,23 +101,45 @@ export class JobQueue {
    */
   async takeBack(run: (jobId: string) => void): Promise<void> {
     await this.utils.withPgClient(async (client) => {
-      for (const id of await lostJobIds(client, 'runs-nowhere')) {
-        await client.query('begin');
-        try {
-          const { rowCount } = await client.query('update jobs set queued = 0 where id = $1 and queued = 1', [id]);
-          await client.query('select graphile_worker.remove_job($1)', [id]);
-          await client.query('commit');
-          if (rowCount === 1) run(id);
-        } catch (error) {
-          await client.query('rollback').catch(() => undefined);
-          throw error;
-        }
-      }
+      for (const id of await lostJobIds(client, 'runs-nowhere')) if (await unqueue(client, id, true)) run(id);
     });
+  }
+
+  /**
+   * Takes a job out of the queue for this process to run it (`queued` = 0, its waiting task
+   * removed); false when a worker has just taken its task, and runs it.
+   */
+  async takeOut(jobId: string): Promise<boolean> {
+    return this.utils.withPgClient((client) => unqueue(client, jobId, false));
   }
 
   async close(): Promise<void> {
     await this.utils.release();
+  }
+}
+
+/**
+ * In one transaction: the job leaves the queue and its task is removed, unless a worker holds
+ * that task (a lock younger than the lease), which leaves everything as it was. `ifQueued`: only
+ * a job still marked queued (two servers taking back the same job: one does).
+ */
+async function unqueue(client: Pick<pg.ClientBase, 'query'>, jobId: string, ifQueued: boolean): Promise<boolean> {
+  await client.query('begin');
+  try {
+    const { rowCount } = await client.query(`update jobs set queued = 0 where id = $1${ifQueued ? ' and queued = 1' : ''}`, [jobId]);
+    const { rows } = await client.query<{ taken: boolean | null }>(
+      'select (graphile_worker.remove_job($1)).locked_at > now() - make_interval(secs => $2::double precision / 1000) as taken',
+      [jobId, LEASE.staleMs],
+    );
+    if ((ifQueued && rowCount !== 1) || rows[0]?.taken === true) {
+      await client.query('rollback');
+      return false;
+    }
+    await client.query('commit');
+    return true;
+  } catch (error) {
+    await client.query('rollback').catch(() => undefined);
+    throw error;
   }
 }
 

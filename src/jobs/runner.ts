@@ -151,6 +151,9 @@ class DuplicateFileError extends FileError {
   }
 }
 
+/** How often a shared job's runner, which checks while it waits for its turn, reads a cancel. */
+const SHARED_CHECKPOINT_MS = 500;
+
 /** Why a runner stops before the end of its file. */
 class Halt extends Error {
   constructor(readonly reason: 'cancel' | 'interrupt') {
@@ -166,6 +169,7 @@ class Halt extends Error {
 class Lease {
   private cancelRequested = false;
   private lost = false;
+  private lastBeat = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -179,21 +183,25 @@ class Lease {
   }
 
   private async beat(): Promise<void> {
+    this.lastBeat = Date.now();
     const state = await this.store.heartbeat(this.jobId, this.runner, new Date().toISOString());
     this.lost ||= !state.held;
     this.cancelRequested ||= state.cancelRequested;
   }
 
-  /** Throws when the job must stop at this chunk boundary. */
-  async checkpoint(): Promise<void> {
-    await this.held();
+  /**
+   * Throws when the job must stop at this chunk boundary. `minGapMs`: a caller that asks often (a
+   * shared job's runner waiting for its turn) beats no more often than that.
+   */
+  async checkpoint(minGapMs = 0): Promise<void> {
+    await this.held(minGapMs);
     if (this.cancelRequested) throw new Halt('cancel');
     if (this.signal?.aborted) throw new Halt('interrupt');
   }
 
   /** Throws when another runner has taken the job over: nothing more is written here. */
-  async held(): Promise<void> {
-    await this.beat();
+  async held(minGapMs = 0): Promise<void> {
+    if (Date.now() - this.lastBeat >= minGapMs) await this.beat();
     if (this.lost) {
       throw new JobConflictError(`Job ${this.jobId} was taken over by another process after this one stopped sending heartbeats; nothing more is written here`);
     }
@@ -380,7 +388,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   if (options.share && ranges.length > 1) {
     // Shared with other runners: ranges looked up and checked side by side, committed in order.
     const progress = (done: number) => options.onProgress?.({ status: 'IMPORTING', done, known: scan.rows });
-    await importShared(store, job, { plan, parseRow, runner: lease.runner, ranges, share: options.share, stopHere: () => lease.checkpoint(), onProgress: progress });
+    await importShared(store, job, { plan, parseRow, runner: lease.runner, ranges, share: options.share, stopHere: () => lease.checkpoint(SHARED_CHECKPOINT_MS), onProgress: progress });
     clock.lap('other');
   } else {
     await importInOrder(store, job, { plan, parseRow, chunkRows, options, lease, clock, known: scan.rows });
@@ -513,7 +521,11 @@ async function importInOrder(
     clock.lap('parse');
   }
   if (rows.length + rejections.length > 0) await cut();
-  await finishAll();
+  // The chunks still to commit: each is a chunk boundary too.
+  while (inflight.length > 0) {
+    await stopHere();
+    await finish(inflight.shift()!);
+  }
 }
 
 interface FileScan {

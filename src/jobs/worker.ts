@@ -48,8 +48,9 @@ export interface RunningWorker {
 export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
   const maxHelpers = options.helpers ?? MAX_JOB_HELPERS;
   const stopping = new AbortController();
-  // Named, so that a server sees that a worker is connected (`JobQueue.workersConnected`).
-  const pool = new pg.Pool({ connectionString: options.location, max: options.concurrency + 2, application_name: WORKER_APPLICATION_NAME });
+  // Named, so that a server sees that a worker is connected (`JobQueue.workersConnected`): a name
+  // in the URL would win over the one given here, so it is taken out of it.
+  const pool = new pg.Pool({ connectionString: withoutApplicationName(options.location), max: options.concurrency + 2, application_name: WORKER_APPLICATION_NAME });
   // A connection the server drops (a restart, an administrator) is an error event on its client
   // and on the pool; without listeners it would end the process. The pool replaces the client,
   // and the task that used it fails and is retried.
@@ -179,6 +180,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     return stopped;
   };
   return { stop, done: runner.promise };
+}
+
+/** The database URL without an `application_name` parameter. */
+export function withoutApplicationName(location: string): string {
+  const url = new URL(location);
+  if (!url.searchParams.has('application_name')) return location;
+  url.searchParams.delete('application_name');
+  return url.toString();
 }
 
 /** How often a worker tries to start (make sure of the queue's schema, and run) before it gives up. */

@@ -5,7 +5,7 @@
  * pattern it does not know is not checked.
  */
 
-const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /** Unicode date tokens, longest first, and what each reads. */
 const TOKENS: Array<[string, string]> = [
@@ -26,7 +26,7 @@ const TOKENS: Array<[string, string]> = [
   ['ss', '\\d{2}'],
   ['s', '\\d{1,2}'],
   ['SSS', '\\d{3}'],
-  ['a', '(?:AM|PM|am|pm)'],
+  ['a', '[AaPp][Mm]'],
   ['XXX', '(?:Z|[+-]\\d{2}:\\d{2})'],
   ['xxx', '[+-]\\d{2}:\\d{2}'],
 ];
