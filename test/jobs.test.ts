@@ -152,7 +152,12 @@ describe('job states, summary and checkpoint', () => {
     let asked: Promise<unknown> = Promise.resolve();
     const gated = new Proxy(store, {
       get(target, name) {
-        if (name === 'heartbeat') return async (...a: Parameters<Store['heartbeat']>) => (await asked, target.heartbeat(...a));
+        if (name === 'heartbeat') {
+          return async (...a: Parameters<Store['heartbeat']>) => {
+            await asked;
+            return target.heartbeat(...a);
+          };
+        }
         const value = Reflect.get(target, name, target);
         return typeof value === 'function' ? value.bind(target) : value;
       },
