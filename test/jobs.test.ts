@@ -147,15 +147,16 @@ describe('job states, summary and checkpoint', () => {
     const saved = await saveTemplate(TEMPLATE, store);
     const created = await createJob(store, { orgId: 'acme', template: saved.id, filePath: writeFile(MIXED) });
     // The cancel is asked when the first chunk commits, after the file was read to its end (13
-    // rows in chunks of 5: the last two are still to commit); the runner's next heartbeat waits
-    // for the request to be stored.
+    // rows in chunks of 5: the last two are still to commit); the runner's next read of its
+    // lease waits for the request to be stored.
     let asked: Promise<unknown> = Promise.resolve();
     const gated = new Proxy(store, {
       get(target, name) {
-        if (name === 'heartbeat') {
-          return async (...a: Parameters<Store['heartbeat']>) => {
+        if (name === 'heartbeat' || name === 'leaseState') {
+          const read = target[name].bind(target) as (...a: unknown[]) => Promise<unknown>;
+          return async (...a: unknown[]) => {
             await asked;
-            return target.heartbeat(...a);
+            return read(...a);
           };
         }
         const value = Reflect.get(target, name, target);

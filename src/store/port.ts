@@ -104,6 +104,8 @@ export interface JobStore {
    * `cancelRequested` tells the runner to stop at its chunk boundary.
    */
   heartbeat(jobId: string, runner: string, now: string): Promise<{ held: boolean; cancelRequested: boolean }>;
+  /** What a heartbeat brings back, read without writing one: cheap enough for every chunk. */
+  leaseState(jobId: string, runner: string): Promise<{ held: boolean; cancelRequested: boolean }>;
   /**
    * Cancels a job: one that no live runner holds (queued, interrupted) becomes CANCELLED at once;
    * a running one is asked to stop at its next chunk boundary. Returns the job as it then is.

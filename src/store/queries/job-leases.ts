@@ -22,6 +22,10 @@ export class JobLeases implements Pick<JobStore, 'claimRun' | 'heartbeat' | 'req
 
   async heartbeat(jobId: string, runner: string, now: string): Promise<{ held: boolean; cancelRequested: boolean }> {
     await this.q.db.updateTable('jobs').set({ heartbeat_at: now }).where('id', '=', jobId).where('runner', '=', runner).execute();
+    return this.leaseState(jobId, runner);
+  }
+
+  async leaseState(jobId: string, runner: string): Promise<{ held: boolean; cancelRequested: boolean }> {
     const row = await this.q.db.selectFrom('jobs').select(['runner', 'cancel_requested']).where('id', '=', jobId).executeTakeFirst();
     return { held: row?.runner === runner, cancelRequested: Number(row?.cancel_requested) === 1 };
   }

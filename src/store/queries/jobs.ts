@@ -6,7 +6,7 @@ import { PAGE, pagesBy, type Queries } from './queries.js';
 import { jobPatchColumns, toJob } from './row-mappers.js';
 
 /** Jobs: their records, progress and rejections. Their lease is `JobLeases`'; a chunk's commit is the adapter's. */
-export class JobQueries implements Omit<JobStore, 'commitChunk' | 'claimRun' | 'heartbeat' | 'requestCancel' | 'shareJob' | 'claimRange' | 'heartbeatRanges' | 'releaseRanges' | 'unshareJob'> {
+export class JobQueries implements Omit<JobStore, 'commitChunk' | 'claimRun' | 'heartbeat' | 'leaseState' | 'requestCancel' | 'shareJob' | 'claimRange' | 'heartbeatRanges' | 'releaseRanges' | 'unshareJob'> {
   constructor(private readonly q: Queries) {}
 
   async createJob(job: NewJob): Promise<JobRecord> {
