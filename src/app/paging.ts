@@ -25,11 +25,9 @@ export function pageAfter<T>(items: readonly T[], idOf: (item: T) => string, opt
     start = items.findIndex((item) => idOf(item) === id) + 1;
     if (start === 0) throw badCursor(options.cursor);
   }
-  const out: T[] = [];
-  let i = start;
-  for (; i < items.length && out.length < limit; i++) if (keep(items[i]!)) out.push(items[i]!);
-  const more = items.slice(i).some(keep);
-  return { items: out, nextCursor: more && out.length > 0 ? encodeCursor([idOf(out.at(-1)!)]) : null };
+  const kept = items.slice(start).filter(keep);
+  const out = kept.slice(0, limit);
+  return { items: out, nextCursor: kept.length > limit ? encodeCursor([idOf(out.at(-1)!)]) : null };
 }
 
 /**

@@ -151,11 +151,11 @@ class DuplicateFileError extends FileError {
   }
 }
 
-/** The shortest time between two heartbeats written at chunk boundaries. */
+/**
+ * The shortest time between two heartbeats written at chunk boundaries; also how often a shared
+ * job's runner, which checks while it waits for its turn, reads its lease at all.
+ */
 const BEAT_GAP_MS = 500;
-
-/** How often a shared job's runner, which checks while it waits for its turn, reads a cancel. */
-const SHARED_CHECKPOINT_MS = 500;
 
 /** Why a runner stops before the end of its file. */
 class Halt extends Error {
@@ -189,7 +189,10 @@ class Lease {
 
   private async beat(): Promise<void> {
     this.lastBeat = Date.now();
-    const state = await this.store.heartbeat(this.jobId, this.runner, new Date().toISOString());
+    this.note(await this.store.heartbeat(this.jobId, this.runner, new Date().toISOString()));
+  }
+
+  private note(state: { held: boolean; cancelRequested: boolean }): void {
     this.lost ||= !state.held;
     this.cancelRequested ||= state.cancelRequested;
   }
@@ -208,11 +211,7 @@ class Lease {
   async held(minGapMs = 0): Promise<void> {
     const since = Date.now() - this.lastBeat;
     if (since >= Math.max(minGapMs, BEAT_GAP_MS)) await this.beat();
-    else if (since >= minGapMs) {
-      const state = await this.store.leaseState(this.jobId, this.runner);
-      this.lost ||= !state.held;
-      this.cancelRequested ||= state.cancelRequested;
-    }
+    else if (since >= minGapMs) this.note(await this.store.leaseState(this.jobId, this.runner));
     if (this.lost) {
       throw new JobConflictError(`Job ${this.jobId} was taken over by another process after this one stopped sending heartbeats; nothing more is written here`);
     }
@@ -399,7 +398,7 @@ async function execute(store: Store, job: JobRecord, options: RunOptions, lease:
   if (options.share && ranges.length > 1) {
     // Shared with other runners: ranges looked up and checked side by side, committed in order.
     const progress = (done: number) => options.onProgress?.({ status: 'IMPORTING', done, known: scan.rows });
-    await importShared(store, job, { plan, parseRow, runner: lease.runner, ranges, share: options.share, stopHere: () => lease.checkpoint(SHARED_CHECKPOINT_MS), onProgress: progress });
+    await importShared(store, job, { plan, parseRow, runner: lease.runner, ranges, share: options.share, stopHere: () => lease.checkpoint(BEAT_GAP_MS), onProgress: progress });
     clock.lap('other');
   } else {
     await importInOrder(store, job, { plan, parseRow, chunkRows, options, lease, clock, known: scan.rows });

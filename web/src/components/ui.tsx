@@ -93,3 +93,22 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   return d.toLocaleString(undefined, { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
+
+/** The head of a table of a file's rows: the row number, what the page says of the row, then the file's columns. */
+export function RowsHead({ about, columns }: { about: string; columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col" className="num">
+          Row
+        </th>
+        <th scope="col">{about}</th>
+        {columns.map((h, i) => (
+          <th scope="col" key={i}>
+            {h}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -6,7 +6,7 @@ import { uploadFile } from '../api/upload';
 import { useApp } from '../app/context';
 import { navigate } from '../app/route';
 import { rememberSource } from '../app/session';
-import { Notice, ProgressBar } from '../components/ui';
+import { Notice, ProgressBar, RowsHead } from '../components/ui';
 import { errorReport, startJob } from '../jobs/job-api';
 import { formatCount } from '../jobs/progress-format';
 import { buildCsv, type ErrorReport } from './build-csv';
@@ -78,19 +78,7 @@ export function FixRows({ job }: { job: JobSummary }) {
       <div className="table-wrap" tabIndex={0} role="region" aria-label="Rejected rows, editable">
         <table className="compact">
           <caption className="sr-only">Rejected rows, editable</caption>
-          <thead>
-            <tr>
-              <th scope="col" className="num">
-                Row
-              </th>
-              <th scope="col">What is wrong</th>
-              {report.header.map((h, i) => (
-                <th scope="col" key={i}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
+          <RowsHead about="What is wrong" columns={report.header} />
           <tbody>
             {rows.map((r) => {
               const cells = edits[r.rowNumber] ?? r.cells;

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { JobSummary } from '../api/types';
 import { hrefOf } from '../app/route';
+import { RowsHead } from '../components/ui';
 import type { RejectedRow } from '../fix-rows/build-csv';
 import { formatCount } from './progress-format';
 import { fileErrorHelp, ROW_ERROR_WORDS } from './words';
@@ -73,19 +74,7 @@ export function RejectedRowsTable({ header, rows, caption }: { header: string[];
     <div className="table-wrap" tabIndex={0} role="region" aria-label={caption}>
       <table data-testid="rejected-rows">
         <caption className="sr-only">{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col" className="num">
-              Row
-            </th>
-            <th scope="col">What is wrong</th>
-            {header.map((h, i) => (
-              <th scope="col" key={i}>
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <RowsHead about="What is wrong" columns={header} />
         <tbody>
           {rows.map((r) => (
             <tr key={r.rowNumber} className="rejected">

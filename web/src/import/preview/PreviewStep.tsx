@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Preview, TemplateDocument, UploadedFile } from '../../api/types';
 import { useApp } from '../../app/context';
-import { Badge } from '../../components/ui';
+import { Badge, RowsHead } from '../../components/ui';
 import { FileErrorExplained } from '../../jobs/JobResults';
 import { formatBytes } from '../../jobs/progress-format';
 
@@ -69,19 +69,7 @@ export function PreviewStep({ template, file, preview, busy, onDryRun, onImport,
           <div className="table-wrap" tabIndex={0} role="region" aria-label="First rows">
             <table data-testid="preview-rows">
               <caption className="sr-only">The first rows of the file and what would happen to each</caption>
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    Row
-                  </th>
-                  <th scope="col">Outcome</th>
-                  {columns.map((h, i) => (
-                    <th scope="col" key={i}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <RowsHead about="Outcome" columns={columns} />
               <tbody>
                 {preview.rows.map((r) => (
                   <tr key={r.rowNumber} className={r.outcome.valid ? undefined : 'rejected'}>
